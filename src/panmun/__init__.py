@@ -1,0 +1,52 @@
+"""panmun: an analytical workbench for the Korean Peninsula peace process.
+
+The public Python API. Every ``panmun`` command is a thin wrapper over one of these
+functions, so a notebook gets the same answers as the terminal::
+
+    import panmun
+    kb = panmun.load_kb()                      # the built-in, sourced knowledge base
+    store = panmun.open_store()                # the DuckDB store (loads the kb on first use)
+    panmun.scorecard(store, at="2019-06-30", by="agreement")
+"""
+
+from panmun._version import __version__
+from panmun.agreements.history import provision_history
+from panmun.agreements.scorecard import (
+    Scorecard,
+    implementation_series,
+    scorecard,
+)
+from panmun.agreements.status import set_status, undo_status
+from panmun.errors import (
+    InputError,
+    NotFoundError,
+    PanmunError,
+    Problem,
+    StoreError,
+    ValidationError,
+)
+from panmun.kb.loader import KnowledgeBase, load_kb, load_overlay
+from panmun.kb.validate import validate_path
+from panmun.store.db import Store, open_store
+
+__all__ = [
+    "__version__",
+    "InputError",
+    "KnowledgeBase",
+    "NotFoundError",
+    "PanmunError",
+    "Problem",
+    "Scorecard",
+    "Store",
+    "StoreError",
+    "ValidationError",
+    "implementation_series",
+    "load_kb",
+    "load_overlay",
+    "open_store",
+    "provision_history",
+    "scorecard",
+    "set_status",
+    "undo_status",
+    "validate_path",
+]

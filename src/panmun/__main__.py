@@ -1,0 +1,5 @@
+"""``python -m panmun`` runs the command-line interface."""
+
+from panmun.cli.main import run
+
+run()

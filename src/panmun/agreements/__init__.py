@@ -1,0 +1,1 @@
+"""Topic 2: what has been implemented. Scorecards, histories and analysts' status updates."""

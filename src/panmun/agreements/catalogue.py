@@ -1,0 +1,42 @@
+"""Agreements and their provisions as stored."""
+
+from __future__ import annotations
+
+import difflib
+
+import pandas as pd
+
+from panmun.errors import NotFoundError
+from panmun.store.db import Store
+
+
+def list_agreements(store: Store) -> pd.DataFrame:
+    """Every agreement: id, title, date, number of provisions, whether it has a history."""
+    df = store.query(
+        """SELECT a.id, a.title, a.short_title, a.title_ko, a.date, a.parties,
+                  count(p.id) AS provisions,
+                  EXISTS (SELECT 1 FROM status_changes s JOIN provisions q ON q.id = s.provision_id
+                          WHERE q.agreement_id = a.id) AS tracked,
+                  a.origin
+           FROM agreements a LEFT JOIN provisions p ON p.agreement_id = a.id
+           GROUP BY ALL ORDER BY a.date, a.id""")
+    df["date"] = pd.to_datetime(df["date"]).dt.date
+    return df
+
+
+def agreement_detail(store: Store, agreement_id: str) -> tuple[dict, pd.DataFrame]:
+    """One agreement (as a dict) and its provisions (a DataFrame, in article order)."""
+    head = store.query("SELECT * FROM agreements WHERE id = ?", [agreement_id])
+    if head.empty:
+        ids = store.query("SELECT id FROM agreements")["id"].tolist()
+        close = difflib.get_close_matches(agreement_id, ids, n=3)
+        hint = f" Did you mean {', '.join(close)}?" if close else ""
+        raise NotFoundError(f"no agreement {agreement_id!r}; see `panmun agreements list`.{hint}")
+    agreement = head.iloc[0].to_dict()
+    agreement["date"] = pd.Timestamp(agreement["date"]).date()
+    agreement["parties"] = list(agreement["parties"])
+    provisions = store.query(
+        """SELECT id, article, title, vector, parties, confidence, summary, note, sources
+           FROM provisions WHERE agreement_id = ? ORDER BY ordinal""", [agreement_id])
+    provisions["parties"] = provisions["parties"].map(list)
+    return agreement, provisions

@@ -1,0 +1,158 @@
+"""Implementation scorecards: the state of every provision at a date, and aggregates.
+
+Aggregate implementation of a group (an agreement, a vector) at date *t* follows the
+Peace Accords Matrix (see :mod:`panmun.agreements.states`)::
+
+    implementation(group, t) = sum_i score_i(t) / (3 * n)
+
+over the group's n provisions of agreements signed on or before *t*, where score_i(t)
+is the score of provision i's latest status change on or before *t* (0 before its first
+change; 0 while suspended or reversed). Agreements with no implementation history at all
+are ``untracked``: listed, but left out of the aggregates rather than counted as 0.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
+
+import pandas as pd
+
+from panmun.agreements.states import MAX_SCORE, SCORE_LABELS, UNTRACKED
+from panmun.errors import InputError
+from panmun.store.db import Store
+
+By = Literal["provision", "agreement", "vector"]
+
+_LAST_CHANGE = """
+    SELECT provision_id, date, score, state FROM status_changes
+    QUALIFY row_number() OVER (PARTITION BY provision_id, date ORDER BY id DESC) = 1
+"""
+
+
+def _as_date(at: dt.date | str | None) -> dt.date:
+    if at is None:
+        return dt.date.today()
+    if isinstance(at, dt.datetime):
+        return at.date()
+    if isinstance(at, dt.date):
+        return at
+    try:
+        return dt.date.fromisoformat(str(at))
+    except ValueError as exc:
+        raise InputError(f"date {at!r} is not a valid date (write YYYY-MM-DD)") from exc
+
+
+def provision_states(store: Store, dates: list[dt.date]) -> pd.DataFrame:
+    """The state of every provision at each date (one row per date and provision).
+
+    Columns: at, provision, agreement, article, title, vector, score (0-3, or NA when
+    untracked), state, since (date of the change in force).
+    """
+    sql = f"""
+    WITH last AS ({_LAST_CHANGE}),
+         tracked AS (SELECT DISTINCT p.agreement_id FROM status_changes s
+                     JOIN provisions p ON p.id = s.provision_id),
+         dates AS (SELECT unnest(?::DATE[]) AS at),
+         grid AS (SELECT d.at, p.*, a.date AS signed FROM dates d
+                  CROSS JOIN provisions p JOIN agreements a ON a.id = p.agreement_id
+                  WHERE a.date <= d.at)
+    SELECT g.at, g.id AS provision, g.agreement_id AS agreement, g.article, g.title, g.vector,
+           t.agreement_id IS NOT NULL AS tracked, l.score AS raw_score, l.state AS raw_state,
+           l.date AS since, g.signed, g.ordinal
+    FROM grid g
+    LEFT JOIN tracked t ON t.agreement_id = g.agreement_id
+    ASOF LEFT JOIN last l ON l.provision_id = g.id AND l.date <= g.at
+    ORDER BY g.at, g.signed, g.agreement_id, g.ordinal
+    """
+    df = store.query(sql, [list(dates)])
+    return _label_states(df)
+
+
+def _label_states(df: pd.DataFrame) -> pd.DataFrame:
+    """Turn raw (score, state) into the scorecard's score and state columns."""
+    tracked = df["tracked"].astype(bool)
+    raw_score = df["raw_score"].astype("Int64")
+    has_state = df["raw_state"].notna()
+    score = raw_score.fillna(0).where(~has_state, 0).where(tracked, pd.NA).astype("Int64")
+    label = raw_score.fillna(0).astype(int).map(SCORE_LABELS)
+    state = label.where(~has_state, df["raw_state"]).where(tracked, UNTRACKED)
+    out = df.assign(score=score, state=state)
+    out["at"] = pd.to_datetime(out["at"]).dt.date
+    out["since"] = pd.to_datetime(out["since"]).dt.date.astype(object).where(out["since"].notna(), None)
+    return out[["at", "provision", "agreement", "article", "title", "vector", "score", "state", "since"]]
+
+
+def aggregate(states: pd.DataFrame, by: Literal["agreement", "vector"]) -> pd.DataFrame:
+    """Peace Accords Matrix aggregate of provision states, per ``by`` (and per ``at``).
+
+    ``implementation = sum(score) / (3 * provisions)`` over tracked provisions; columns
+    also count suspended and reversed provisions and list their ids.
+    """
+    keys = (["at"] if "at" in states.columns else []) + [by]
+    rows = []
+    for key, group in states.groupby(keys, sort=False):
+        key = key if isinstance(key, tuple) else (key,)
+        tracked = group[group["state"] != UNTRACKED]
+        n = len(tracked)
+        total = int(tracked["score"].astype(int).sum()) if n else 0
+        halted = tracked[tracked["state"].isin(["suspended", "reversed"])]
+        row = dict(zip(keys, key, strict=True))
+        row.update(
+            provisions=len(group),
+            tracked=n,
+            score=total,
+            max_score=MAX_SCORE * n,
+            implementation=(total / (MAX_SCORE * n)) if n else None,
+            full=int((tracked["state"] == "full").sum()),
+            suspended=int((tracked["state"] == "suspended").sum()),
+            reversed=int((tracked["state"] == "reversed").sum()),
+            suspended_or_reversed=list(halted["provision"]),
+        )
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """A scorecard at one date: per-provision states and the requested view of them."""
+
+    at: dt.date
+    by: str
+    provisions: pd.DataFrame   # one row per provision
+    table: pd.DataFrame        # the view asked for (provision, agreement or vector)
+
+
+def scorecard(store: Store, at: dt.date | str | None = None, by: By = "agreement",
+              agreement: str | None = None) -> Scorecard:
+    """The implementation scorecard at ``at`` (default today), by provision, agreement or vector."""
+    when = _as_date(at)
+    if by not in ("provision", "agreement", "vector"):
+        raise InputError(f"--by must be provision, agreement or vector, not {by!r}")
+    states = provision_states(store, [when]).drop(columns=["at"])
+    if agreement is not None:
+        states = states[states["agreement"] == agreement]
+    if by == "provision":
+        table = states.reset_index(drop=True)
+    else:
+        table = aggregate(states, by)
+    return Scorecard(when, by, states.reset_index(drop=True), table)
+
+
+def month_ends(start: dt.date, end: dt.date) -> list[dt.date]:
+    """The last day of every month from ``start``'s month to ``end``'s (``end`` itself last)."""
+    stamps = pd.date_range(pd.Timestamp(start), pd.Timestamp(end), freq="ME")
+    dates = [d.date() for d in stamps]
+    if not dates or dates[-1] != end:
+        dates.append(end)
+    return dates
+
+
+def implementation_series(store: Store, start: dt.date | str = "2018-01-01",
+                          end: dt.date | str | None = None,
+                          by: Literal["agreement", "vector"] = "agreement") -> pd.DataFrame:
+    """Monthly implementation per agreement or vector from ``start`` to ``end`` (month ends)."""
+    dates = month_ends(_as_date(start), _as_date(end))
+    states = provision_states(store, dates)
+    return aggregate(states, by)

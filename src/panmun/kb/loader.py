@@ -1,0 +1,207 @@
+"""Load the knowledge base (built-in or an overlay folder) into typed records.
+
+A folder has the layout described in ``kb/data/README.md``. :func:`read_folder` parses
+every file, checks each record against its schema and remembers where each record
+came from (file and line), so the cross-checks in :mod:`panmun.kb.validate` can point
+at the place too. Nothing here touches the store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import pydantic
+
+from panmun.errors import Problem, ValidationError
+from panmun.kb.schema import (
+    ActorsFile,
+    Agreement,
+    EventsFile,
+    ImplementationFile,
+)
+from panmun.kb.yamlio import YamlProblems, line_of, read_yaml
+
+#: Sub-folders of a knowledge-base folder and the schema of the files they hold.
+SECTIONS: dict[str, type[pydantic.BaseModel]] = {
+    "agreements": Agreement,
+    "implementation": ImplementationFile,
+    "events": EventsFile,
+    "actors": ActorsFile,
+}
+#: Files a folder may hold that are documentation, not data (reported, never loaded).
+DOC_FILES = {"README.md", "README.txt", "LICENSE", "LICENSE.txt", "SOURCE.txt"}
+
+
+@dataclass(frozen=True)
+class Where:
+    """The place a record was read from."""
+
+    file: str
+    line: int | None
+
+
+@dataclass
+class KnowledgeBase:
+    """Typed records of one knowledge-base folder, with the place each came from."""
+
+    root: str
+    agreements: dict = field(default_factory=dict)        # id -> Agreement
+    changes: list = field(default_factory=list)           # (agreement id, StatusChange, Where)
+    events: list = field(default_factory=list)            # (Event, Where)
+    actors: list = field(default_factory=list)            # (Actor, Where)
+    positions: list = field(default_factory=list)         # (Position, Where)
+    where: dict = field(default_factory=dict)             # record key -> Where
+    files: list = field(default_factory=list)             # data files read (display paths)
+    docs: list = field(default_factory=list)              # documentation files seen, not loaded
+    digest: str = ""                                      # sha256 over the data files' bytes
+
+    def provision_ids(self) -> set[str]:
+        return {a.provision_id(p.article) for a in self.agreements.values() for p in a.provisions}
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "agreements": len(self.agreements),
+            "provisions": sum(len(a.provisions) for a in self.agreements.values()),
+            "status_changes": len(self.changes),
+            "events": len(self.events),
+            "actors": len(self.actors),
+            "positions": len(self.positions),
+        }
+
+
+def builtin_root() -> Path:
+    """The folder of the built-in knowledge base inside the installed package."""
+    return Path(str(resources.files("panmun.kb").joinpath("data")))
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root.parent))
+    except ValueError:
+        return str(path)
+
+
+def _schema_problems(exc: pydantic.ValidationError, data, file: str, prefix: tuple = ()) -> list[Problem]:
+    problems = []
+    for err in exc.errors():
+        loc = prefix + tuple(err["loc"])
+        line, fieldname = line_of(data, loc)
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            msg = "unknown field (misspelt? see kb/data/README.md for the fields)"
+        elif err["type"] == "missing":
+            msg = "required field is missing"
+        problems.append(Problem(file, line, fieldname, msg))
+    return problems
+
+
+def read_folder(root: Path, *, builtin: bool = False) -> tuple[KnowledgeBase, list[Problem]]:
+    """Parse and schema-check every file of a knowledge-base folder.
+
+    Returns the records that passed and the problems found (file, line, field).
+    Files outside the known layout are problems, except documentation files.
+    """
+    root = Path(root)
+    kb = KnowledgeBase(root=str(root))
+    problems: list[Problem] = []
+    digest = hashlib.sha256()
+    if not root.is_dir():
+        return kb, [Problem(str(root), None, None, "not a folder (expected a knowledge-base folder)")]
+
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        rel = path.relative_to(root)
+        disp = _display(path, root)
+        if len(rel.parts) == 1 and rel.name in DOC_FILES:
+            kb.docs.append(disp)
+            continue
+        if builtin and rel.parts[0] == "codes":
+            continue
+        section = rel.parts[0] if len(rel.parts) == 2 else None
+        if section not in SECTIONS or path.suffix not in (".yaml", ".yml"):
+            problems.append(Problem(disp, None, None,
+                                    "file not recognised: data files go in agreements/, implementation/, "
+                                    "events/ or actors/ and end in .yaml"))
+            continue
+        digest.update(str(rel).encode() + b"\0" + path.read_bytes())
+        kb.files.append(disp)
+        try:
+            data = read_yaml(path, disp)
+        except YamlProblems as exc:
+            problems.extend(exc.problems)
+            continue
+        problems.extend(_read_records(kb, section, data, disp, path.stem))
+    kb.digest = digest.hexdigest()
+    return kb, problems
+
+
+def _read_records(kb: KnowledgeBase, section: str, data, file: str, stem: str) -> list[Problem]:
+    schema = SECTIONS[section]
+    if not isinstance(data, dict):
+        return [Problem(file, getattr(data, "line", 1) or 1, None,
+                        "expected a mapping at the top of the file (see kb/data/README.md)")]
+    problems: list[Problem] = []
+    try:
+        record = schema.model_validate(dict(data))
+    except pydantic.ValidationError as exc:
+        # pydantic reports every error of the file at once; the file's records are not kept
+        return _schema_problems(exc, data, file)
+    if section == "agreements":
+        if record.id != stem:
+            problems.append(Problem(file, data.key_lines.get("id"), "id",
+                                    f"agreement id {record.id!r} must match the file name {stem!r}.yaml"))
+        if record.id in kb.agreements:
+            problems.append(Problem(file, data.key_lines.get("id"), "id",
+                                    f"duplicate agreement id {record.id!r}"))
+        kb.agreements[record.id] = record
+        kb.where[("agreement", record.id)] = Where(file, data.key_lines.get("id"))
+        for i, prov in enumerate(record.provisions):
+            kb.where[("provision", record.provision_id(prov.article))] = Where(
+                file, line_of(data, ("provisions", i))[0])
+    elif section == "implementation":
+        if record.agreement != stem:
+            problems.append(Problem(file, data.key_lines.get("agreement"), "agreement",
+                                    f"agreement {record.agreement!r} must match the file name {stem!r}.yaml"))
+        for i, change in enumerate(record.changes):
+            kb.changes.append((record.agreement, change, Where(file, line_of(data, ("changes", i))[0])))
+    elif section == "events":
+        for i, event in enumerate(record.events):
+            kb.events.append((event, Where(file, line_of(data, ("events", i))[0])))
+    elif section == "actors":
+        for i, actor in enumerate(record.actors):
+            kb.actors.append((actor, Where(file, line_of(data, ("actors", i))[0])))
+        for i, pos in enumerate(record.positions):
+            kb.positions.append((pos, Where(file, line_of(data, ("positions", i))[0])))
+    return problems
+
+
+def load_kb() -> KnowledgeBase:
+    """Load and fully validate the built-in knowledge base.
+
+    Raises :class:`~panmun.errors.ValidationError` if the shipped data is inconsistent.
+    """
+    from panmun.kb.validate import check
+
+    kb, problems = read_folder(builtin_root(), builtin=True)
+    problems += check(kb)
+    if problems:
+        raise ValidationError(problems)
+    return kb
+
+
+def load_overlay(path: Path | str, base: KnowledgeBase | None = None) -> KnowledgeBase:
+    """Load and validate an analyst's overlay folder against the built-in data (or ``base``).
+
+    Overlay records may refer to built-in ones (e.g. a status change of ``cma-2018/1.3``)
+    but may not redefine them. Raises :class:`~panmun.errors.ValidationError`.
+    """
+    from panmun.kb.validate import check
+
+    base = base if base is not None else load_kb()
+    kb, problems = read_folder(Path(path))
+    problems += check(kb, base=base)
+    if problems:
+        raise ValidationError(problems)
+    return kb

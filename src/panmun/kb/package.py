@@ -1,0 +1,132 @@
+"""Publish the knowledge base as a Frictionless data package (CSV tables + datapackage.json).
+
+The tables are flat views of the YAML records; ``frictionless validate`` checks them
+against the table schemas written here, including primary and foreign keys.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from panmun._version import __version__
+from panmun.kb.loader import KnowledgeBase, load_kb
+from panmun.kb.schema import TOPICS, VECTORS
+
+LICENSE_NOTE = ("Summaries and codings: the panmun project. Facts are sourced per record (source_url). "
+                "CAMEO/Goldstein codes follow the GDELT tables; PLOVER follows the Open Event Data "
+                "Alliance crosswalk (CC BY-SA 4.0).")
+
+
+def _f(name: str, type_: str = "string", required: bool = False, **constraints) -> dict:
+    field = {"name": name, "type": type_}
+    if required:
+        constraints["required"] = True
+    if constraints:
+        field["constraints"] = constraints
+    return field
+
+
+def _tables(kb: KnowledgeBase) -> dict[str, tuple[list[dict], dict]]:
+    """name -> (rows, table schema)."""
+    agreements, provisions, changes, events, actors, positions = [], [], [], [], [], []
+    for a in kb.agreements.values():
+        agreements.append({"id": a.id, "title": a.title, "short_title": a.short_title or "",
+                           "title_ko": a.title_ko or "", "date": a.date.isoformat(),
+                           "parties": ";".join(a.parties), "summary": a.summary,
+                           "source_url": a.sources[0].url})
+        for p in a.provisions:
+            src = (p.sources or a.sources)[0]
+            provisions.append({"id": a.provision_id(p.article), "agreement_id": a.id,
+                               "article": p.article, "title": p.title or "", "vector": p.vector,
+                               "parties": ";".join(p.parties), "confidence": p.confidence,
+                               "summary": p.summary, "source_url": src.url})
+    for agreement_id, c, _ in kb.changes:
+        for pid in c.provisions:
+            changes.append({"provision_id": pid, "agreement_id": agreement_id,
+                            "date": c.date.isoformat(),
+                            "score": "" if c.score is None else c.score, "state": c.state or "",
+                            "note": c.note, "source_url": c.source.url,
+                            "source_date": c.source.date.isoformat() if c.source.date else ""})
+    for e, _ in kb.events:
+        events.append({"id": e.id, "date": e.date.isoformat(),
+                       "end_date": e.end_date.isoformat() if e.end_date else "",
+                       "actor1": e.actor1, "actor2": e.actor2 or "", "type": e.type, "cameo": e.cameo,
+                       "goldstein": e.goldstein, "plover": e.plover, "summary": e.summary,
+                       "source_url": e.source.url,
+                       "source_date": e.source.date.isoformat() if e.source.date else ""})
+    for a, _ in kb.actors:
+        actors.append({"code": a.code, "name": a.name, "name_ko": a.name_ko or "", "kind": a.kind})
+    for p, _ in kb.positions:
+        positions.append({"actor": p.actor, "topic": p.topic, "date": p.date.isoformat(),
+                          "stance": p.stance, "source_url": p.source.url,
+                          "source_date": p.source.date.isoformat() if p.source.date else ""})
+    url = {"format": "uri"}
+    return {
+        "agreements": (agreements, {"fields": [
+            _f("id", required=True, unique=True), _f("title", required=True), _f("short_title"),
+            _f("title_ko"), _f("date", "date", required=True), _f("parties"), _f("summary"),
+            _f("source_url", required=True, **url)], "primaryKey": ["id"]}),
+        "provisions": (provisions, {"fields": [
+            _f("id", required=True, unique=True), _f("agreement_id", required=True),
+            _f("article", required=True), _f("title"), _f("vector", required=True, enum=list(VECTORS)),
+            _f("parties"), _f("confidence", enum=["verified", "recalled"]), _f("summary"),
+            _f("source_url", required=True, **url)], "primaryKey": ["id"],
+            "foreignKeys": [{"fields": ["agreement_id"],
+                             "reference": {"resource": "agreements", "fields": ["id"]}}]}),
+        "implementation": (changes, {"fields": [
+            _f("provision_id", required=True), _f("agreement_id", required=True),
+            _f("date", "date", required=True), _f("score", "integer", minimum=0, maximum=3),
+            _f("state", enum=["", "suspended", "reversed"]), _f("note"),
+            _f("source_url", required=True, **url), _f("source_date", "date")],
+            "foreignKeys": [{"fields": ["provision_id"],
+                             "reference": {"resource": "provisions", "fields": ["id"]}}],
+            "missingValues": [""]}),
+        "events": (events, {"fields": [
+            _f("id", required=True, unique=True), _f("date", "date", required=True),
+            _f("end_date", "date"), _f("actor1", required=True), _f("actor2"), _f("type", required=True),
+            _f("cameo", required=True, pattern="[0-9]{2,4}"),
+            _f("goldstein", "number", required=True, minimum=-10, maximum=10),
+            _f("plover", required=True), _f("summary"), _f("source_url", required=True, **url),
+            _f("source_date", "date")], "primaryKey": ["id"], "missingValues": [""]}),
+        "actors": (actors, {"fields": [
+            _f("code", required=True, unique=True), _f("name", required=True), _f("name_ko"),
+            _f("kind", required=True, enum=["state", "organisation"])], "primaryKey": ["code"]}),
+        "positions": (positions, {"fields": [
+            _f("actor", required=True), _f("topic", required=True, enum=list(TOPICS)),
+            _f("date", "date", required=True), _f("stance"), _f("source_url", required=True, **url),
+            _f("source_date", "date")], "missingValues": [""]}),
+    }
+
+
+def write_datapackage(out: Path | str, kb: KnowledgeBase | None = None) -> Path:
+    """Write the CSV tables and ``datapackage.json`` into ``out``; return the descriptor's path."""
+    kb = kb or load_kb()
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    resources = []
+    for name, (rows, schema) in _tables(kb).items():
+        path = out / f"{name}.csv"
+        names = [f["name"] for f in schema["fields"]]
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=names, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+        resources.append({"name": name, "path": path.name, "profile": "tabular-data-resource",
+                          "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+                          "schema": schema})
+    descriptor = {
+        "profile": "tabular-data-package",
+        "name": "panmun-knowledge-base",
+        "title": "panmun knowledge base: Korean Peninsula peace-process agreements, "
+                 "implementation, events and actor positions",
+        "version": __version__,
+        "licenses": [{"name": "CC-BY-SA-4.0", "title": "Creative Commons Attribution Share-Alike 4.0",
+                      "path": "https://creativecommons.org/licenses/by-sa/4.0/"}],
+        "description": LICENSE_NOTE,
+        "resources": resources,
+    }
+    path = out / "datapackage.json"
+    path.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return path

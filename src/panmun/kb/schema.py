@@ -1,0 +1,233 @@
+"""Typed schemas (pydantic v2) of every knowledge-base record.
+
+Unknown fields are errors (``extra="forbid"``) so a misspelt key is caught, not ignored.
+The file formats are described for people in ``kb/data/README.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Vector = Literal["denuclearization", "peace-regime", "arms-control", "exchange"]
+VECTORS: tuple[str, ...] = ("denuclearization", "peace-regime", "arms-control", "exchange")
+
+State = Literal["suspended", "reversed"]
+Confidence = Literal["verified", "recalled"]
+EventType = Literal[
+    "summit", "talks", "nuclear-test", "missile-launch", "satellite-launch",
+    "unsc-resolution", "sanctions", "exercise", "border-incident", "declaration",
+    "statement", "treaty", "agreement", "humanitarian", "other",
+]
+Topic = Literal["denuclearization", "sanctions", "end-of-war-declaration", "peace-treaty", "usfk"]
+TOPICS: tuple[str, ...] = ("denuclearization", "sanctions", "end-of-war-declaration",
+                           "peace-treaty", "usfk")
+
+#: The agreements every installation ships, in chronological order.
+BUILTIN_AGREEMENTS: tuple[str, ...] = (
+    "armistice-1953", "basic-agreement-1991", "denuclearization-declaration-1992",
+    "six-party-2005", "october-declaration-2007", "panmunjom-2018", "singapore-2018",
+    "pyongyang-2018", "cma-2018", "rok-us-2021",
+)
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ARTICLE = re.compile(r"^[A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*$")
+ACTOR_CODE = re.compile(r"^[A-Z]{2,5}$")
+URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
+
+
+class Record(BaseModel):
+    """Base of every record: strict about unknown fields, strips surrounding whitespace."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+class Source(Record):
+    """Where a fact comes from: a URL and, when known, the source's publication date."""
+
+    url: str
+    date: dt.date | None = None
+    title: str | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not URL.match(value):
+            raise ValueError("must be an http(s) URL with a host, e.g. https://example.org/page")
+        return value
+
+
+def _actor_codes(values: list[str]) -> list[str]:
+    for code in values:
+        if not ACTOR_CODE.match(code):
+            raise ValueError(f"actor code {code!r} must be 2-5 capital letters (ISO 3166 alpha-3 or an "
+                             "organisation code such as UNO)")
+    return values
+
+
+class Provision(Record):
+    """One article (or numbered sub-measure) of an agreement."""
+
+    article: str
+    title: str | None = None
+    summary: str = Field(min_length=3)
+    vector: Vector
+    parties: list[str] = Field(default_factory=list)
+    confidence: Confidence = "verified"
+    sources: list[Source] = Field(default_factory=list)
+    note: str | None = None
+
+    @field_validator("article", mode="before")
+    @classmethod
+    def _article(cls, value: object) -> str:
+        value = str(value).strip()
+        if not ARTICLE.match(value):
+            raise ValueError("article must be dotted letters/digits such as '1.3', 'II.A' or 'preamble'")
+        return value
+
+    @field_validator("parties")
+    @classmethod
+    def _parties(cls, value: list[str]) -> list[str]:
+        return _actor_codes(value)
+
+
+class Agreement(Record):
+    """An agreement with its provisions, article by article."""
+
+    id: str
+    title: str
+    short_title: str | None = None
+    title_ko: str | None = None
+    date: dt.date
+    place: str | None = None
+    parties: list[str] = Field(min_length=1)
+    signatories: list[str] = Field(default_factory=list)
+    summary: str = Field(min_length=3)
+    sources: list[Source] = Field(min_length=1)
+    provisions: list[Provision] = Field(min_length=1)
+    note: str | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not SLUG.match(value):
+            raise ValueError("id must be lowercase words joined by '-', e.g. cma-2018")
+        return value
+
+    @field_validator("parties")
+    @classmethod
+    def _parties(cls, value: list[str]) -> list[str]:
+        return _actor_codes(value)
+
+    def provision_id(self, article: str) -> str:
+        return f"{self.id}/{article}"
+
+
+class StatusChange(Record):
+    """A dated change of one or more provisions' implementation status.
+
+    Either ``score`` on the Peace Accords Matrix scale (0 not initiated, 1 minimal,
+    2 intermediate, 3 full) or ``state`` (suspended, reversed) is given, not both.
+    """
+
+    provisions: list[str] = Field(min_length=1)
+    date: dt.date
+    score: int | None = Field(default=None, ge=0, le=3)
+    state: State | None = None
+    note: str = Field(min_length=3)
+    source: Source
+
+    @model_validator(mode="after")
+    def _score_or_state(self) -> StatusChange:
+        if (self.score is None) == (self.state is None):
+            raise ValueError("give exactly one of score (0-3) or state (suspended|reversed)")
+        return self
+
+
+class ImplementationFile(Record):
+    """The implementation history of one agreement's provisions."""
+
+    agreement: str
+    changes: list[StatusChange] = Field(min_length=1)
+
+
+class Event(Record):
+    """A key event, coded as event data sets code them (CAMEO, Goldstein, PLOVER)."""
+
+    id: str
+    date: dt.date
+    end_date: dt.date | None = None
+    actor1: str
+    actor2: str | None = None
+    type: EventType
+    cameo: str
+    goldstein: float = Field(ge=-10, le=10)
+    plover: str
+    summary: str = Field(min_length=3)
+    source: Source
+    note: str | None = None
+
+    @field_validator("cameo", mode="before")
+    @classmethod
+    def _cameo_text(cls, value: object) -> str:
+        if isinstance(value, int):
+            raise ValueError("write CAMEO codes as quoted text (\"043\"), or leading zeros are lost")
+        return str(value)
+
+    @field_validator("id")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not SLUG.match(value):
+            raise ValueError("id must be lowercase words joined by '-', starting with the date")
+        return value
+
+    @field_validator("actor1", "actor2")
+    @classmethod
+    def _actor(cls, value: str | None) -> str | None:
+        if value is not None:
+            _actor_codes([value])
+        return value
+
+    @model_validator(mode="after")
+    def _dates(self) -> Event:
+        if self.end_date is not None and self.end_date < self.date:
+            raise ValueError("end_date is before date")
+        return self
+
+
+class EventsFile(Record):
+    events: list[Event] = Field(min_length=1)
+
+
+class Actor(Record):
+    """A state or organisation."""
+
+    code: str
+    name: str
+    name_ko: str | None = None
+    kind: Literal["state", "organisation"]
+    note: str | None = None
+
+    @field_validator("code")
+    @classmethod
+    def _code(cls, value: str) -> str:
+        return _actor_codes([value])[0]
+
+
+class Position(Record):
+    """An actor's dated, sourced position on one topic."""
+
+    actor: str
+    topic: Topic
+    date: dt.date
+    stance: str = Field(min_length=3)
+    source: Source
+    note: str | None = None
+
+
+class ActorsFile(Record):
+    actors: list[Actor] = Field(default_factory=list)
+    positions: list[Position] = Field(default_factory=list)

@@ -1,0 +1,1 @@
+"""The briefing: a self-contained HTML (and PDF) report with charts, built from the API."""

@@ -1,0 +1,131 @@
+"""Build the briefing's content from the store: numbers, tables and charts, no printing.
+
+The briefing is a list of sections; each capability adds its own section builder to
+:data:`SECTIONS` (a function ``(store, at) -> Section``), so the report grows with panmun.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from panmun._version import __version__
+from panmun.agreements.catalogue import list_agreements
+from panmun.agreements.scorecard import _as_date, implementation_series, scorecard
+from panmun.environment.events import list_events
+from panmun.report import charts
+from panmun.store.db import Store
+
+START = dt.date(2018, 1, 1)
+
+
+@dataclass
+class Section:
+    """One part of the briefing: a title, a template name and the data it shows."""
+
+    id: str
+    title: str
+    template: str
+    data: dict = field(default_factory=dict)
+
+
+@dataclass
+class Briefing:
+    """Everything the briefing shows, as data."""
+
+    at: dt.date
+    generated: dt.datetime
+    version: str
+    summary: list[str]
+    sections: list[Section]
+
+
+def _pct(x: float | None) -> str:
+    return "n/a" if x is None or pd.isna(x) else f"{100 * x:.0f}%"
+
+
+def _peak(series: pd.DataFrame, key: str, value) -> tuple[float, dt.date]:
+    grp = series[series[key] == value].dropna(subset=["implementation"])
+    if grp.empty:
+        return float("nan"), None
+    row = grp.loc[grp["implementation"].idxmax()]
+    return float(row["implementation"]), row["at"]
+
+
+def summary_lines(by_vector: pd.DataFrame, card_vector: pd.DataFrame, card_agreement: pd.DataFrame,
+                  events: pd.DataFrame, at: dt.date) -> list[str]:
+    """The one-page summary: plain sentences computed from the scorecards and events."""
+    lines = []
+    tracked = card_agreement.dropna(subset=["implementation"])
+    if not tracked.empty:
+        total = tracked["score"].sum() / tracked["max_score"].sum()
+        lines.append(f"Across the {len(tracked)} agreements with an implementation record, "
+                     f"{_pct(total)} of the maximum implementation score is in force on {at}.")
+    for row in card_vector.itertuples():
+        peak, when = _peak(by_vector, "vector", row.vector)
+        halted = row.suspended + row.reversed
+        text = (f"{row.vector}: {_pct(row.implementation)} implemented "
+                f"({row.provisions} provisions)")
+        if when is not None and peak > (row.implementation or 0) + 1e-9:
+            text += f", down from a peak of {_pct(peak)} at the end of {when:%B %Y}"
+        if halted:
+            text += f"; {row.suspended} suspended and {row.reversed} reversed"
+        lines.append(text + ".")
+    year_ago = at - dt.timedelta(days=365)
+    recent = events[(events["date"] > year_ago) & (events["date"] <= at)]
+    before = events[(events["date"] > year_ago - dt.timedelta(days=365)) & (events["date"] <= year_ago)]
+    if len(recent):
+        lines.append(f"{len(recent)} key events in the twelve months to {at} (mean Goldstein weight "
+                     f"{recent['goldstein'].mean():+.1f}; the twelve months before: {len(before)} "
+                     f"events, mean {before['goldstein'].mean():+.1f})." if len(before) else
+                     f"{len(recent)} key events in the twelve months to {at}.")
+    return lines
+
+
+def implementation_section(store: Store, at: dt.date) -> Section:
+    by_agreement = implementation_series(store, START, at, by="agreement")
+    by_vector = implementation_series(store, START, at, by="vector")
+    return Section("implementation", "Implementation over time", "implementation.html.j2",
+                   {"chart": charts.implementation_chart(by_agreement, by_vector),
+                    "by_agreement": by_agreement, "by_vector": by_vector})
+
+
+def scorecard_section(store: Store, at: dt.date) -> Section:
+    by_agreement = scorecard(store, at=at, by="agreement").table
+    by_vector = scorecard(store, at=at, by="vector").table
+    provisions = scorecard(store, at=at, by="provision").table
+    names = list_agreements(store).set_index("id")
+    by_agreement = by_agreement.assign(
+        title=by_agreement["agreement"].map(names["short_title"].fillna(names["title"])),
+        title_ko=by_agreement["agreement"].map(names["title_ko"]))
+    halted = provisions[provisions["state"].isin(["suspended", "reversed"])]
+    return Section("scorecard", f"Scorecard on {at}", "scorecard.html.j2",
+                   {"by_agreement": by_agreement, "by_vector": by_vector, "halted": halted,
+                    "provisions": provisions[provisions["state"] != "untracked"]})
+
+
+def events_section(store: Store, at: dt.date) -> Section:
+    events = list_events(store, start=dt.date(2017, 1, 1), end=at)
+    chart = charts.events_timeline(events) if len(events) else ""
+    return Section("events", "Timeline of key events", "events.html.j2",
+                   {"chart": chart, "events": events})
+
+
+#: Section builders in briefing order. Later capabilities append theirs.
+SECTIONS: list[Callable[[Store, dt.date], Section]] = [
+    implementation_section, scorecard_section, events_section,
+]
+
+
+def build_briefing(store: Store, at: dt.date | str | None = None) -> Briefing:
+    """Compute every section of the briefing at ``at`` (default today)."""
+    when = _as_date(at)
+    sections = [build(store, when) for build in SECTIONS]
+    data = {s.id: s.data for s in sections}
+    summary = summary_lines(
+        data["implementation"]["by_vector"], data["scorecard"]["by_vector"],
+        data["scorecard"]["by_agreement"], data["events"]["events"], when)
+    return Briefing(when, dt.datetime.now().replace(microsecond=0), __version__, summary, sections)

@@ -1,0 +1,97 @@
+"""The store: one DuckDB file holding the knowledge base, analysts' updates and the audit log.
+
+By default the file lives in the user's data directory (platformdirs); ``PANMUN_DB`` or
+an explicit path overrides it. The built-in knowledge base is loaded on first use.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import platformdirs
+
+from panmun.errors import StoreError
+from panmun.store.migrations import LATEST, current_version, migrate
+
+ENV_DB = "PANMUN_DB"
+TABLES = ("agreements", "provisions", "status_changes", "events", "actors", "positions",
+          "audit", "loads")
+
+
+def default_db_path() -> Path:
+    """``$PANMUN_DB`` if set, else ``<user data dir>/panmun/panmun.duckdb``."""
+    env = os.environ.get(ENV_DB)
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_data_dir("panmun", appauthor=False)) / "panmun.duckdb"
+
+
+class Store:
+    """A connection to a panmun store, with transactions and table access."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: str):
+        self.con = con
+        self.path = path
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Run a block in one transaction: all of it is written, or none of it."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield self.con
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        else:
+            self.con.execute("COMMIT")
+
+    def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
+        """Run a read query and return a DataFrame."""
+        return self.con.execute(sql, params or []).df()
+
+    def counts(self) -> dict[str, int]:
+        """Row count of every table (for checks that a failed write changed nothing)."""
+        return {t: self.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+
+    @property
+    def schema_version(self) -> int:
+        return current_version(self.con)
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def connect(path: Path | str | None = None) -> Store:
+    """Open (creating if needed) a store file and bring its schema up to date, loading nothing."""
+    path = Path(path) if path is not None else default_db_path()
+    if str(path) != ":memory:":
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(path))
+    except duckdb.Error as exc:
+        raise StoreError(f"cannot open the store {path}: {exc}") from exc
+    store = Store(con, str(path))
+    if store.schema_version < LATEST:
+        migrate(con)
+    return store
+
+
+def open_store(path: Path | str | None = None, *, load_builtin: bool = True) -> Store:
+    """Open the store, migrating it and loading the built-in knowledge base on first use."""
+    store = connect(path)
+    if load_builtin:
+        from panmun.store.load import ensure_builtin
+
+        ensure_builtin(store)
+    return store

@@ -1,0 +1,112 @@
+"""Named, recorded, transactional schema migrations of the store.
+
+Each migration is a version number, a name and a list of SQL statements. They run in
+order, each in its own transaction together with its row in ``schema_migrations``;
+a failing migration leaves the store at the version before it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from panmun.errors import StoreError
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    statements: tuple[str, ...]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "knowledge-base tables", (
+        """CREATE TABLE agreements (
+            id VARCHAR PRIMARY KEY, title VARCHAR NOT NULL, short_title VARCHAR, title_ko VARCHAR,
+            date DATE NOT NULL, place VARCHAR, parties VARCHAR[], signatories VARCHAR[],
+            summary VARCHAR, sources JSON, note VARCHAR, origin VARCHAR NOT NULL)""",
+        """CREATE TABLE provisions (
+            id VARCHAR PRIMARY KEY, agreement_id VARCHAR NOT NULL, article VARCHAR NOT NULL,
+            ordinal INTEGER NOT NULL, title VARCHAR, summary VARCHAR, vector VARCHAR NOT NULL,
+            parties VARCHAR[], confidence VARCHAR, sources JSON, note VARCHAR, origin VARCHAR NOT NULL)""",
+        "CREATE SEQUENCE status_change_ids START 1",
+        """CREATE TABLE status_changes (
+            id BIGINT PRIMARY KEY DEFAULT nextval('status_change_ids'),
+            provision_id VARCHAR NOT NULL, date DATE NOT NULL,
+            score INTEGER CHECK (score BETWEEN 0 AND 3), state VARCHAR CHECK (state IN ('suspended', 'reversed')),
+            note VARCHAR, source_url VARCHAR NOT NULL, source_date DATE, source_title VARCHAR,
+            origin VARCHAR NOT NULL, recorded_by VARCHAR NOT NULL, recorded_at TIMESTAMP NOT NULL,
+            CHECK ((score IS NULL) <> (state IS NULL)))""",
+        """CREATE TABLE events (
+            id VARCHAR PRIMARY KEY, date DATE NOT NULL, end_date DATE, actor1 VARCHAR NOT NULL,
+            actor2 VARCHAR, type VARCHAR NOT NULL, cameo VARCHAR NOT NULL, goldstein DOUBLE NOT NULL,
+            plover VARCHAR NOT NULL, summary VARCHAR, source_url VARCHAR NOT NULL, source_date DATE,
+            source_title VARCHAR, note VARCHAR, origin VARCHAR NOT NULL)""",
+        """CREATE TABLE actors (
+            code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, name_ko VARCHAR, kind VARCHAR NOT NULL,
+            note VARCHAR, origin VARCHAR NOT NULL)""",
+        "CREATE SEQUENCE position_ids START 1",
+        """CREATE TABLE positions (
+            id BIGINT PRIMARY KEY DEFAULT nextval('position_ids'), actor VARCHAR NOT NULL,
+            topic VARCHAR NOT NULL, date DATE NOT NULL, stance VARCHAR, source_url VARCHAR NOT NULL,
+            source_date DATE, source_title VARCHAR, note VARCHAR, origin VARCHAR NOT NULL)""",
+    )),
+    Migration(2, "audit log and load records", (
+        "CREATE SEQUENCE audit_ids START 1",
+        """CREATE TABLE audit (
+            id BIGINT PRIMARY KEY DEFAULT nextval('audit_ids'), at TIMESTAMP NOT NULL,
+            who VARCHAR NOT NULL, action VARCHAR NOT NULL, provision_id VARCHAR,
+            change_id BIGINT, what JSON, why VARCHAR, source VARCHAR)""",
+        "CREATE SEQUENCE load_ids START 1",
+        """CREATE TABLE loads (
+            id BIGINT PRIMARY KEY DEFAULT nextval('load_ids'), at TIMESTAMP NOT NULL,
+            origin VARCHAR NOT NULL, path VARCHAR, digest VARCHAR NOT NULL, counts JSON)""",
+    )),
+    Migration(3, "indexes for date queries", (
+        "CREATE INDEX status_changes_provision ON status_changes (provision_id, date)",
+        "CREATE INDEX events_date ON events (date)",
+    )),
+)
+
+LATEST = MIGRATIONS[-1].version
+
+
+def current_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The schema version of a store (0 for an empty file)."""
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
+    ).fetchone()[0]
+    if not exists:
+        return 0
+    row = con.execute("SELECT max(version) FROM schema_migrations").fetchone()
+    return row[0] or 0
+
+
+def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None,
+            migrations: tuple[Migration, ...] = MIGRATIONS) -> list[Migration]:
+    """Bring the store up to ``target`` (default: the latest version); return what ran."""
+    target = migrations[-1].version if target is None else target
+    con.execute("""CREATE TABLE IF NOT EXISTS schema_migrations (
+        version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)""")
+    have = current_version(con)
+    if have > migrations[-1].version:
+        raise StoreError(f"the store is at schema version {have}, newer than this panmun knows "
+                         f"({migrations[-1].version}); upgrade panmun")
+    ran = []
+    for migration in migrations:
+        if migration.version <= have or migration.version > target:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for statement in migration.statements:
+                con.execute(statement)
+            con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())",
+                        [migration.version, migration.name])
+            con.execute("COMMIT")
+        except Exception as exc:
+            con.execute("ROLLBACK")
+            raise StoreError(f"migration {migration.version} ({migration.name}) failed: {exc}") from exc
+        ran.append(migration)
+    return ran
