@@ -54,17 +54,17 @@ def provision_states(store: Store, dates: list[dt.date]) -> pd.DataFrame:
     WITH last AS ({_LAST_CHANGE}),
          tracked AS (SELECT DISTINCT p.agreement_id FROM status_changes s
                      JOIN provisions p ON p.id = s.provision_id),
-         dates AS (SELECT unnest(?::DATE[]) AS at),
-         grid AS (SELECT d.at, p.*, a.date AS signed FROM dates d
+         dates AS (SELECT unnest(?::DATE[]) AS "at"),
+         grid AS (SELECT d."at", p.*, a.date AS signed FROM dates d
                   CROSS JOIN provisions p JOIN agreements a ON a.id = p.agreement_id
-                  WHERE a.date <= d.at)
-    SELECT g.at, g.id AS provision, g.agreement_id AS agreement, g.article, g.title, g.vector,
+                  WHERE a.date <= d."at")
+    SELECT g."at", g.id AS provision, g.agreement_id AS agreement, g.article, g.title, g.vector,
            t.agreement_id IS NOT NULL AS tracked, l.score AS raw_score, l.state AS raw_state,
            l.date AS since, g.signed, g.ordinal
     FROM grid g
     LEFT JOIN tracked t ON t.agreement_id = g.agreement_id
-    ASOF LEFT JOIN last l ON l.provision_id = g.id AND l.date <= g.at
-    ORDER BY g.at, g.signed, g.agreement_id, g.ordinal
+    ASOF LEFT JOIN last l ON l.provision_id = g.id AND l.date <= g."at"
+    ORDER BY g."at", g.signed, g.agreement_id, g.ordinal
     """
     df = store.query(sql, [list(dates)])
     return _label_states(df)

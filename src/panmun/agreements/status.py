@@ -54,7 +54,7 @@ def set_status(store: Store, provision_id: str, *, date: dt.date | str, source: 
             [provision_id, when, score, state, note.strip(), src.url, src.date, ANALYST_ORIGIN,
              who, now]).fetchone()[0]
         con.execute(
-            """INSERT INTO audit (at, who, action, provision_id, change_id, what, why, source)
+            """INSERT INTO audit (audited_at, who, action, provision_id, change_id, what, why, source)
                VALUES (?, ?, 'set-status', ?, ?, ?, ?, ?)""",
             [now, who, provision_id, change_id,
              json.dumps({"date": when.isoformat(), "score": score, "state": state}),
@@ -80,7 +80,7 @@ def undo_status(store: Store, provision_id: str, who: str | None = None) -> dict
     with store.transaction() as con:
         con.execute("DELETE FROM status_changes WHERE id = ?", [int(row["id"])])
         con.execute(
-            """INSERT INTO audit (at, who, action, provision_id, change_id, what, why, source)
+            """INSERT INTO audit (audited_at, who, action, provision_id, change_id, what, why, source)
                VALUES (?, ?, 'undo', ?, ?, ?, 'undo of the last analyst change', ?)""",
             [now, who, provision_id, int(row["id"]), json.dumps(removed), row["source_url"]])
     return removed

@@ -23,7 +23,7 @@ class Format(str, enum.Enum):
 
 def console(stderr: bool = False) -> Console:
     """A console on the current stdout/stderr (created per call, so captured output works)."""
-    return Console(file=sys.stderr if stderr else sys.stdout, soft_wrap=False)
+    return Console(file=sys.stderr if stderr else sys.stdout, soft_wrap=stderr)
 
 
 def jsonable(value: Any) -> Any:

@@ -89,14 +89,14 @@ def write_records(store: Store, kb: KnowledgeBase, origin: str, who: str, path: 
             changes = changes.assign(origin=origin, recorded_by=who, recorded_at=now)
             _insert(con, "status_changes", changes)
             con.execute(
-                """INSERT INTO audit (at, who, action, provision_id, change_id, what, why, source)
+                """INSERT INTO audit (audited_at, who, action, provision_id, change_id, what, why, source)
                    SELECT ?, ?, ?, provision_id, id,
                           json_object('date', date, 'score', score, 'state', state),
                           note, source_url
                    FROM status_changes WHERE origin = ? ORDER BY id""",
                 [now, who, f"load:{origin}", origin])
         counts = {k: len(v) for k, v in frames.items()}
-        con.execute("INSERT INTO loads (at, origin, path, digest, counts) VALUES (?, ?, ?, ?, ?)",
+        con.execute("INSERT INTO loads (loaded_at, origin, path, digest, counts) VALUES (?, ?, ?, ?, ?)",
                     [now, origin, path, kb.digest, json.dumps(counts)])
     return counts
 

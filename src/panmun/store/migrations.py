@@ -56,12 +56,12 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "audit log and load records", (
         "CREATE SEQUENCE audit_ids START 1",
         """CREATE TABLE audit (
-            id BIGINT PRIMARY KEY DEFAULT nextval('audit_ids'), at TIMESTAMP NOT NULL,
+            id BIGINT PRIMARY KEY DEFAULT nextval('audit_ids'), audited_at TIMESTAMP NOT NULL,
             who VARCHAR NOT NULL, action VARCHAR NOT NULL, provision_id VARCHAR,
             change_id BIGINT, what JSON, why VARCHAR, source VARCHAR)""",
         "CREATE SEQUENCE load_ids START 1",
         """CREATE TABLE loads (
-            id BIGINT PRIMARY KEY DEFAULT nextval('load_ids'), at TIMESTAMP NOT NULL,
+            id BIGINT PRIMARY KEY DEFAULT nextval('load_ids'), loaded_at TIMESTAMP NOT NULL,
             origin VARCHAR NOT NULL, path VARCHAR, digest VARCHAR NOT NULL, counts JSON)""",
     )),
     Migration(3, "indexes for date queries", (
