@@ -10,6 +10,7 @@ functions, so a notebook gets the same answers as the terminal::
 """
 
 from panmun._version import __version__
+from panmun.agreements.catalogue import agreement_detail, list_agreements
 from panmun.agreements.history import provision_history
 from panmun.agreements.scorecard import (
     Scorecard,
@@ -17,6 +18,7 @@ from panmun.agreements.scorecard import (
     scorecard,
 )
 from panmun.agreements.status import set_status, undo_status
+from panmun.environment.events import list_events
 from panmun.errors import (
     InputError,
     NotFoundError,
@@ -26,11 +28,16 @@ from panmun.errors import (
     ValidationError,
 )
 from panmun.kb.loader import KnowledgeBase, load_kb, load_overlay
+from panmun.kb.package import write_datapackage
 from panmun.kb.validate import validate_path
+from panmun.report.briefing import Briefing, build_briefing
+from panmun.report.render import write_html, write_pdf
 from panmun.store.db import Store, open_store
+from panmun.store.load import load_overlay_folder
 
 __all__ = [
     "__version__",
+    "Briefing",
     "InputError",
     "KnowledgeBase",
     "NotFoundError",
@@ -40,13 +47,21 @@ __all__ = [
     "Store",
     "StoreError",
     "ValidationError",
+    "agreement_detail",
+    "build_briefing",
     "implementation_series",
+    "list_agreements",
+    "list_events",
     "load_kb",
     "load_overlay",
+    "load_overlay_folder",
     "open_store",
     "provision_history",
     "scorecard",
     "set_status",
     "undo_status",
     "validate_path",
+    "write_datapackage",
+    "write_html",
+    "write_pdf",
 ]

@@ -17,6 +17,11 @@ class PanmunError(Exception):
     exit_code: int = 1
     hint: str = ""
 
+    def __init__(self, message: str = "", *, hint: str | None = None):
+        super().__init__(message)
+        if hint is not None:
+            self.hint = hint  # what the person should do next
+
 
 @dataclass(frozen=True)
 class Problem:

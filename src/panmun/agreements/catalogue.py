@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import json
 
 import pandas as pd
 
@@ -35,8 +36,10 @@ def agreement_detail(store: Store, agreement_id: str) -> tuple[dict, pd.DataFram
     agreement = head.iloc[0].to_dict()
     agreement["date"] = pd.Timestamp(agreement["date"]).date()
     agreement["parties"] = list(agreement["parties"])
+    agreement["sources"] = json.loads(agreement["sources"] or "[]")
     provisions = store.query(
         """SELECT id, article, title, vector, parties, confidence, summary, note, sources
            FROM provisions WHERE agreement_id = ? ORDER BY ordinal""", [agreement_id])
     provisions["parties"] = provisions["parties"].map(list)
+    provisions["sources"] = provisions["sources"].map(lambda text: json.loads(text or "[]"))
     return agreement, provisions

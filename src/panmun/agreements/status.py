@@ -6,10 +6,11 @@ import datetime as dt
 import getpass
 import json
 
+import pandas as pd
 import pydantic
 
 from panmun.agreements.history import require_provision
-from panmun.agreements.scorecard import _as_date
+from panmun.dates import as_date
 from panmun.errors import InputError, NotFoundError
 from panmun.kb.schema import Source
 from panmun.store.db import Store
@@ -26,7 +27,7 @@ def set_status(store: Store, provision_id: str, *, date: dt.date | str, source: 
     audit row are written in one transaction.
     """
     prov = require_provision(store, provision_id)
-    when = _as_date(date)
+    when = as_date(date, "--date")
     if (score is None) == (state is None):
         raise InputError("give exactly one of --score (0-3) or --state (suspended|reversed)")
     if score is not None and score not in (0, 1, 2, 3):
@@ -41,7 +42,7 @@ def set_status(store: Store, provision_id: str, *, date: dt.date | str, source: 
     if not note or len(note.strip()) < 3:
         raise InputError("--note must say what happened (at least 3 characters)")
     try:
-        src = Source(url=source, date=_as_date(source_date) if source_date else None)
+        src = Source(url=source, date=as_date(source_date) if source_date else None)
     except pydantic.ValidationError as exc:
         raise InputError(f"--source {source!r}: {exc.errors()[0]['msg']}") from exc
     who = who or getpass.getuser()
@@ -74,7 +75,7 @@ def undo_status(store: Store, provision_id: str, who: str | None = None) -> dict
     row = rows.iloc[0]
     who = who or getpass.getuser()
     removed = {"change_id": int(row["id"]), "date": str(row["date"].date()),
-               "score": None if row["score"] != row["score"] else int(row["score"]),
+               "score": None if pd.isna(row["score"]) else int(row["score"]),
                "state": row["state"], "note": row["note"], "source": row["source_url"]}
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     with store.transaction() as con:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import typer
 
 from panmun.agreements.catalogue import agreement_detail, list_agreements
@@ -38,7 +36,7 @@ def show(ctx: typer.Context, agreement_id: str = typer.Argument(..., metavar="ID
     if fmt == Format.table:
         head = {k: agreement[k] for k in ("id", "title", "title_ko", "date", "place", "parties",
                                           "summary") if agreement.get(k) is not None}
-        head["sources"] = [s["url"] for s in json.loads(agreement["sources"])]
+        head["sources"] = [s["url"] for s in agreement["sources"]]
         render_mapping(head, fmt, title=agreement["id"])
     render(provisions, fmt, title="Provisions",
            columns=["id", "title", "vector", "parties", "confidence", "summary"])

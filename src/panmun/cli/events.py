@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from panmun.environment.events import list_events
 from panmun.cli.common import FormatOption, store_from
 from panmun.cli.output import Format, render
+from panmun.environment.events import list_events
 
 app = typer.Typer(help="Key events.", no_args_is_help=True)
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
-import click
 import typer
 
 from panmun._version import __version__
@@ -73,13 +73,21 @@ def main(argv: list[str] | None = None) -> int:
     except PanmunError as exc:
         _print_error(exc)
         return exc.exit_code
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         return exc.exit_code
-    except click.ClickException as exc:
+    except typer.Abort:
+        console(stderr=True).print("aborted")
+        return 1
+    except typer.TyperException as exc:  # usage errors: unknown option, bad value
         exc.show()
         return exc.exit_code
-    except click.exceptions.Abort:
-        console(stderr=True).print("aborted")
+    except Exception as exc:  # a bug: say so plainly, show the traceback only on request
+        if os.environ.get("PANMUN_DEBUG"):
+            raise
+        console(stderr=True).print(
+            f"[bold red]internal error:[/] {type(exc).__name__}: {exc}\n"
+            "This is a bug in panmun. Run again with PANMUN_DEBUG=1 for the traceback and "
+            "report it with the command you ran.", highlight=False, markup=True)
         return 1
 
 

@@ -15,15 +15,25 @@ from rich.console import Console
 from rich.table import Table
 
 
-class Format(str, enum.Enum):
+class Format(enum.StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
 
 
+#: Width used when output goes to a file or pipe, where no terminal width is known.
+PIPE_WIDTH = 200
+
+
 def console(stderr: bool = False) -> Console:
-    """A console on the current stdout/stderr (created per call, so captured output works)."""
-    return Console(file=sys.stderr if stderr else sys.stdout, soft_wrap=stderr)
+    """A console on the current stdout/stderr (created per call, so captured output works).
+
+    In a terminal rich fits tables to the window; into a pipe or file it would assume
+    80 columns and fold every cell, so a wide fixed width is used instead.
+    """
+    stream = sys.stderr if stderr else sys.stdout
+    width = None if stream.isatty() else PIPE_WIDTH
+    return Console(file=stream, soft_wrap=stderr, width=width)
 
 
 def jsonable(value: Any) -> Any:
@@ -53,6 +63,13 @@ def records(df: pd.DataFrame) -> list[dict]:
     return [jsonable(r) for r in df.to_dict(orient="records")]
 
 
+def _joined(value: Any) -> Any:
+    """A list as one CSV cell: items joined by ``;`` (a source mapping shows its URL)."""
+    if not isinstance(value, list):
+        return value
+    return ";".join(str(v.get("url", json.dumps(v))) if isinstance(v, dict) else str(v) for v in value)
+
+
 def _cell(value: Any) -> str:
     value = jsonable(value)
     if value is None:
@@ -73,13 +90,13 @@ def render(df: pd.DataFrame, fmt: Format, title: str | None = None,
         out = df.copy()
         for col in out.columns:
             if out[col].map(lambda v: isinstance(v, list)).any():
-                out[col] = out[col].map(lambda v: ";".join(map(str, v)) if isinstance(v, list) else v)
+                out[col] = out[col].map(_joined)
         out.to_csv(sys.stdout, index=False)
     else:
         shown = df[columns] if columns else df
         table = Table(title=title, show_lines=False, header_style="bold")
-        for col in shown.columns:
-            table.add_column(str(col), overflow="fold")
+        for i, col in enumerate(shown.columns):
+            table.add_column(str(col), overflow="fold", no_wrap=(i == 0))
         for row in shown.itertuples(index=False):
             table.add_row(*[_cell(v) for v in row])
         console().print(table)

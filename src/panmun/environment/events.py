@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from panmun.agreements.scorecard import _as_date
+from panmun.dates import as_date
 from panmun.store.db import Store
 
 
@@ -14,10 +14,10 @@ def list_events(store: Store, start=None, end=None, actor: str | None = None,
     where, params = ["TRUE"], []
     if start is not None:
         where.append("date >= ?")
-        params.append(_as_date(start))
+        params.append(as_date(start))
     if end is not None:
         where.append("date <= ?")
-        params.append(_as_date(end))
+        params.append(as_date(end))
     if actor is not None:
         where.append("(actor1 = ? OR actor2 = ?)")
         params += [actor, actor]

@@ -37,10 +37,25 @@ DOC_FILES = {"README.md", "README.txt", "LICENSE", "LICENSE.txt", "SOURCE.txt"}
 
 @dataclass(frozen=True)
 class Where:
-    """The place a record was read from."""
+    """The place a record was read from, and the line of each of its fields."""
 
     file: str
     line: int | None
+    fields: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def line_of(self, name: str | None) -> int | None:
+        """The line of field ``name`` (e.g. ``cameo`` or ``provisions[1]``), else the record's."""
+        if not name:
+            return self.line
+        return self.fields.get(name.split(".")[0].split("[")[0], self.line)
+
+
+def _where(file: str, data, loc: tuple) -> Where:
+    """The Where of the record at ``loc`` in a file's parsed data."""
+    node = data
+    for part in loc:
+        node = node[part]
+    return Where(file, line_of(data, loc)[0], dict(getattr(node, "key_lines", {})))
 
 
 @dataclass
@@ -156,24 +171,24 @@ def _read_records(kb: KnowledgeBase, section: str, data, file: str, stem: str) -
             problems.append(Problem(file, data.key_lines.get("id"), "id",
                                     f"duplicate agreement id {record.id!r}"))
         kb.agreements[record.id] = record
-        kb.where[("agreement", record.id)] = Where(file, data.key_lines.get("id"))
+        kb.where[("agreement", record.id)] = Where(file, data.key_lines.get("id"), dict(data.key_lines))
         for i, prov in enumerate(record.provisions):
-            kb.where[("provision", record.provision_id(prov.article))] = Where(
-                file, line_of(data, ("provisions", i))[0])
+            kb.where[("provision", record.provision_id(prov.article))] = _where(
+                file, data, ("provisions", i))
     elif section == "implementation":
         if record.agreement != stem:
             problems.append(Problem(file, data.key_lines.get("agreement"), "agreement",
                                     f"agreement {record.agreement!r} must match the file name {stem!r}.yaml"))
         for i, change in enumerate(record.changes):
-            kb.changes.append((record.agreement, change, Where(file, line_of(data, ("changes", i))[0])))
+            kb.changes.append((record.agreement, change, _where(file, data, ("changes", i))))
     elif section == "events":
         for i, event in enumerate(record.events):
-            kb.events.append((event, Where(file, line_of(data, ("events", i))[0])))
+            kb.events.append((event, _where(file, data, ("events", i))))
     elif section == "actors":
         for i, actor in enumerate(record.actors):
-            kb.actors.append((actor, Where(file, line_of(data, ("actors", i))[0])))
+            kb.actors.append((actor, _where(file, data, ("actors", i))))
         for i, pos in enumerate(record.positions):
-            kb.positions.append((pos, Where(file, line_of(data, ("positions", i))[0])))
+            kb.positions.append((pos, _where(file, data, ("positions", i))))
     return problems
 
 

@@ -19,8 +19,12 @@ LICENSE_NOTE = ("Summaries and codings: the panmun project. Facts are sourced pe
                 "Alliance crosswalk (CC BY-SA 4.0).")
 
 
-def _f(name: str, type_: str = "string", required: bool = False, **constraints) -> dict:
+def _f(name: str, type_: str = "string", required: bool = False, format: str | None = None,
+       **constraints) -> dict:
+    """A Table Schema field; ``format`` is a property of the field, the rest are constraints."""
     field = {"name": name, "type": type_}
+    if format:
+        field["format"] = format
     if required:
         constraints["required"] = True
     if constraints:

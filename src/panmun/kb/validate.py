@@ -23,7 +23,7 @@ TRACKED_AGREEMENTS: tuple[str, ...] = (
 
 
 def _p(where: Where, field: str | None, message: str) -> Problem:
-    return Problem(where.file, where.line, field, message)
+    return Problem(where.file, where.line_of(field), field, message)
 
 
 def check(kb: KnowledgeBase, base: KnowledgeBase | None = None,
@@ -47,8 +47,9 @@ def check(kb: KnowledgeBase, base: KnowledgeBase | None = None,
     for agreement in kb.agreements.values():
         where = kb.where[("agreement", agreement.id)]
         if base and agreement.id in base.agreements:
-            problems.append(_p(where, "id", f"agreement {agreement.id!r} already exists in the built-in "
-                                            "knowledge base; an overlay may add agreements, not redefine them"))
+            problems.append(_p(where, "id", f"agreement {agreement.id!r} already exists in the "
+                                            "built-in knowledge base; an overlay may add agreements, "
+                                            "not redefine them"))
         agreements[agreement.id] = agreement
         if agreement.date > today:
             problems.append(_p(where, "date", f"date {agreement.date} is in the future"))

@@ -14,6 +14,10 @@ import yaml
 
 from panmun.errors import Problem
 
+#: libyaml's parser when PyYAML was built with it (about 5x faster), else the pure-Python one.
+#: Both keep the start mark (line) of every node.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 class LineDict(dict):
     """A dict that remembers the 1-based line of itself and of each key."""
@@ -43,7 +47,9 @@ class YamlProblems(Exception):
         self.problems = problems
 
 
-def _convert(node: yaml.Node, loader: yaml.SafeLoader, file: str, problems: list[Problem]) -> Any:
+def _convert(node: yaml.Node, loader: yaml.SafeLoader, file: str, problems: list[Problem],
+             field: str | None = None) -> Any:
+    """Convert a node to LineDict/LineList/scalars; ``field`` names the key it is the value of."""
     line = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         loader.flatten_mapping(node)
@@ -59,21 +65,21 @@ def _convert(node: yaml.Node, loader: yaml.SafeLoader, file: str, problems: list
             if key in out:
                 problems.append(Problem(file, key_node.start_mark.line + 1, key,
                                         "duplicate key in the same mapping"))
-            out[key] = _convert(value_node, loader, file, problems)
+            out[key] = _convert(value_node, loader, file, problems, field=key)
             out.key_lines[key] = key_node.start_mark.line + 1
         return out
     if isinstance(node, yaml.SequenceNode):
         out_list = LineList()
         out_list.line = line
         for item in node.value:
-            out_list.append(_convert(item, loader, file, problems))
+            out_list.append(_convert(item, loader, file, problems, field=field))
             out_list.item_lines.append(item.start_mark.line + 1)
         return out_list
     try:
         return loader.construct_object(node, deep=True)
     except (ValueError, yaml.constructor.ConstructorError) as exc:
         # e.g. 2018-02-30: YAML reads it as a date and the calendar refuses it
-        problems.append(Problem(file, line, None, f"cannot read value {node.value!r}: {exc}"))
+        problems.append(Problem(file, line, field, f"cannot read value {node.value!r}: {exc}"))
         return node.value
 
 
@@ -88,7 +94,7 @@ def read_yaml(path: Path, display: str | None = None) -> Any:
     except UnicodeDecodeError as exc:
         raise YamlProblems([Problem(file, None, None, f"not UTF-8 text: {exc}")]) from exc
     problems: list[Problem] = []
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         data = None if node is None else _convert(node, loader, file, problems)

@@ -14,7 +14,8 @@ import pandas as pd
 
 from panmun._version import __version__
 from panmun.agreements.catalogue import list_agreements
-from panmun.agreements.scorecard import _as_date, implementation_series, scorecard
+from panmun.agreements.scorecard import implementation_series, scorecard
+from panmun.dates import as_date
 from panmun.environment.events import list_events
 from panmun.report import charts
 from panmun.store.db import Store
@@ -68,7 +69,7 @@ def summary_lines(by_vector: pd.DataFrame, card_vector: pd.DataFrame, card_agree
         peak, when = _peak(by_vector, "vector", row.vector)
         halted = row.suspended + row.reversed
         text = (f"{row.vector}: {_pct(row.implementation)} implemented "
-                f"({row.provisions} provisions)")
+                f"({row.tracked} tracked provisions)")
         if when is not None and peak > (row.implementation or 0) + 1e-9:
             text += f", down from a peak of {_pct(peak)} at the end of {when:%B %Y}"
         if halted:
@@ -122,7 +123,7 @@ SECTIONS: list[Callable[[Store, dt.date], Section]] = [
 
 def build_briefing(store: Store, at: dt.date | str | None = None) -> Briefing:
     """Compute every section of the briefing at ``at`` (default today)."""
-    when = _as_date(at)
+    when = as_date(at)
     sections = [build(store, when) for build in SECTIONS]
     data = {s.id: s.data for s in sections}
     summary = summary_lines(

@@ -82,8 +82,12 @@ def connect(path: Path | str | None = None) -> Store:
     except duckdb.Error as exc:
         raise StoreError(f"cannot open the store {path}: {exc}") from exc
     store = Store(con, str(path))
-    if store.schema_version < LATEST:
-        migrate(con)
+    if store.schema_version != LATEST:
+        try:
+            migrate(con)  # also refuses a store newer than this code
+        except StoreError:
+            con.close()
+            raise
     return store
 
 

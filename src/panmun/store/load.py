@@ -13,8 +13,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
+from panmun.errors import StoreError
 from panmun.kb.loader import KnowledgeBase, load_kb, load_overlay
 from panmun.store.db import Store
 
@@ -79,26 +81,37 @@ def write_records(store: Store, kb: KnowledgeBase, origin: str, who: str, path: 
     """Replace the rows of ``origin`` with the records of ``kb``, in one transaction."""
     frames = _frames(kb, origin)
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    with store.transaction() as con:
-        for table in ("status_changes", "positions", "events", "provisions", "agreements", "actors"):
-            con.execute(f"DELETE FROM {table} WHERE origin = ?", [origin])
-        for table in ("actors", "agreements", "provisions", "events", "positions"):
-            _insert(con, table, frames[table])
-        changes = frames["status_changes"]
-        if not changes.empty:
-            changes = changes.assign(origin=origin, recorded_by=who, recorded_at=now)
-            _insert(con, "status_changes", changes)
-            con.execute(
-                """INSERT INTO audit (audited_at, who, action, provision_id, change_id, what, why, source)
-                   SELECT ?, ?, ?, provision_id, id,
-                          json_object('date', date, 'score', score, 'state', state),
-                          note, source_url
-                   FROM status_changes WHERE origin = ? ORDER BY id""",
-                [now, who, f"load:{origin}", origin])
-        counts = {k: len(v) for k, v in frames.items()}
-        con.execute("INSERT INTO loads (loaded_at, origin, path, digest, counts) VALUES (?, ?, ?, ?, ?)",
-                    [now, origin, path, kb.digest, json.dumps(counts)])
-    return counts
+    try:
+        with store.transaction() as con:
+            _replace(con, frames, origin, who, path, kb.digest, now)
+    except duckdb.Error as exc:
+        raise StoreError(f"loading {path or origin} into the store failed, nothing was written: {exc}",
+                         hint="Run `panmun kb validate` on the folder; if it passes, report this "
+                              "as a bug with the message above.") from exc
+    return {k: len(v) for k, v in frames.items()}
+
+
+def _replace(con, frames: dict[str, pd.DataFrame], origin: str, who: str, path: str | None,
+             digest: str, now: dt.datetime) -> None:
+    """Delete the rows of ``origin`` and insert ``frames`` (inside the caller's transaction)."""
+    for table in ("status_changes", "positions", "events", "provisions", "agreements", "actors"):
+        con.execute(f"DELETE FROM {table} WHERE origin = ?", [origin])
+    for table in ("actors", "agreements", "provisions", "events", "positions"):
+        _insert(con, table, frames[table])
+    changes = frames["status_changes"]
+    if not changes.empty:
+        changes = changes.assign(origin=origin, recorded_by=who, recorded_at=now)
+        _insert(con, "status_changes", changes)
+        con.execute(
+            """INSERT INTO audit (audited_at, who, action, provision_id, change_id, what, why, source)
+               SELECT ?, ?, ?, provision_id, id,
+                      json_object('date', date, 'score', score, 'state', state),
+                      note, source_url
+               FROM status_changes WHERE origin = ? ORDER BY id""",
+            [now, who, f"load:{origin}", origin])
+    counts = {k: len(v) for k, v in frames.items()}
+    con.execute("INSERT INTO loads (loaded_at, origin, path, digest, counts) VALUES (?, ?, ?, ?, ?)",
+                [now, origin, path, digest, json.dumps(counts)])
 
 
 def builtin_loaded_digest(store: Store) -> str | None:

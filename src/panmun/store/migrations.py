@@ -35,7 +35,8 @@ MIGRATIONS: tuple[Migration, ...] = (
         """CREATE TABLE status_changes (
             id BIGINT PRIMARY KEY DEFAULT nextval('status_change_ids'),
             provision_id VARCHAR NOT NULL, date DATE NOT NULL,
-            score INTEGER CHECK (score BETWEEN 0 AND 3), state VARCHAR CHECK (state IN ('suspended', 'reversed')),
+            score INTEGER CHECK (score BETWEEN 0 AND 3),
+            state VARCHAR CHECK (state IN ('suspended', 'reversed')),
             note VARCHAR, source_url VARCHAR NOT NULL, source_date DATE, source_title VARCHAR,
             origin VARCHAR NOT NULL, recorded_by VARCHAR NOT NULL, recorded_at TIMESTAMP NOT NULL,
             CHECK ((score IS NULL) <> (state IS NULL)))""",

@@ -1,0 +1,112 @@
+"""The briefing: self-contained HTML (checked in a real browser with the network cut) and PDF."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+import panmun
+
+CHROMIUM = "/usr/bin/chromium"
+AT = "2024-06-30"
+
+
+@pytest.fixture(scope="module")
+def briefing_html(builtin_template, tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("briefing")
+    path = folder / "store.duckdb"
+    shutil.copy(builtin_template, path)
+    store = panmun.open_store(path)
+    briefing = panmun.build_briefing(store, at=AT)
+    store.close()
+    return panmun.write_html(briefing, folder / "briefing.html")
+
+
+class _Resources(HTMLParser):
+    """Collects every URL the page would load by itself (not links a reader may follow)."""
+
+    def __init__(self):
+        super().__init__()
+        self.loaded: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in ("img", "script", "iframe", "video", "audio", "source", "embed") and attrs.get("src"):
+            self.loaded.append(attrs["src"])
+        if tag == "link" and attrs.get("href") and attrs.get("rel") != "canonical":
+            self.loaded.append(attrs["href"])
+        if tag == "object" and attrs.get("data"):
+            self.loaded.append(attrs["data"])
+
+
+def test_html_is_self_contained(briefing_html):
+    text = briefing_html.read_text(encoding="utf-8")
+    parser = _Resources()
+    parser.feed(text)
+    assert parser.loaded == []
+    assert not re.search(r"url\(\s*['\"]?(https?:)?//", text), "CSS must not fetch anything"
+    assert not re.search(r"@import", text)
+    assert text.count("<svg") >= 2, "the charts are inlined as SVG"
+
+
+def test_html_has_every_section_and_a_computed_summary(briefing_html, store):
+    text = briefing_html.read_text(encoding="utf-8")
+    for heading in ("Summary", "Implementation over time", f"Scorecard on {AT}", "Timeline of key events"):
+        assert heading in text
+    by_vector = panmun.scorecard(store, at=AT, by="vector").table
+    for row in by_vector.itertuples():
+        assert f"{row.vector}: {100 * row.implementation:.0f}% implemented ({row.tracked} tracked" in text
+    assert "down from a peak of" in text
+    assert "nan" not in re.sub(r"<svg.*?</svg>", "", text, flags=re.S).split()
+
+
+def test_pdf_is_written(briefing_html, tmp_path, store):
+    pytest.importorskip("weasyprint")
+    briefing = panmun.build_briefing(store, at=AT)
+    path = panmun.write_pdf(briefing, tmp_path / "briefing.pdf")
+    data = path.read_bytes()
+    assert data.startswith(b"%PDF-") and len(data) > 50_000
+    assert not list(tmp_path.glob(".*.part")), "no partial file left behind"
+
+
+def test_cli_brief_writes_html_and_pdf(cli, db_path, tmp_path):
+    pytest.importorskip("weasyprint")
+    out, pdf = tmp_path / "b.html", tmp_path / "b.pdf"
+    result = cli("brief", "--out", str(out), "--pdf", str(pdf), "--at", AT, "-f", "json")
+    assert result.code == 0, result.err
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert pdf.read_bytes().startswith(b"%PDF-")
+
+
+def _browser_or_skip():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("PANMUN_REQUIRE_BROWSER"):
+            pytest.fail(f"{CHROMIUM} is missing and PANMUN_REQUIRE_BROWSER is set (apt install chromium)")
+        pytest.skip(f"{CHROMIUM} not installed (apt install chromium)")
+    return pytest.importorskip("playwright.sync_api")
+
+
+def test_briefing_renders_in_chromium_with_the_network_cut(briefing_html, tmp_path):
+    sync_api = _browser_or_skip()
+    requested: list[str] = []
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        context = browser.new_context(offline=True, viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.on("request", lambda req: requested.append(req.url))
+        page.goto(briefing_html.as_uri())
+        charts = page.locator(".chart svg")
+        assert charts.count() >= 2
+        for i in range(charts.count()):
+            box = charts.nth(i).bounding_box()
+            assert box and box["width"] > 600 and box["height"] > 150
+        assert page.locator("table").count() >= 3
+        page.screenshot(path=str(tmp_path / "briefing.png"), full_page=True)
+        browser.close()
+    assert [u for u in requested if not u.startswith(("file:", "data:"))] == []
+    assert (tmp_path / "briefing.png").stat().st_size > 50_000

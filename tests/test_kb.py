@@ -1,0 +1,104 @@
+"""The built-in knowledge base: completeness, sources, codes and cross-references."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from importlib import resources
+
+import pytest
+
+import panmun
+from panmun.kb.schema import BUILTIN_AGREEMENTS, VECTORS
+from panmun.kb.validate import TRACKED_AGREEMENTS
+
+REQUIRED_AGREEMENTS = (
+    "armistice-1953", "basic-agreement-1991", "denuclearization-declaration-1992", "six-party-2005",
+    "october-declaration-2007", "panmunjom-2018", "singapore-2018", "pyongyang-2018", "cma-2018",
+    "rok-us-2021",
+)
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return panmun.load_kb()
+
+
+def test_all_ten_agreements_are_present_with_provisions(kb):
+    assert set(REQUIRED_AGREEMENTS) <= set(kb.agreements)
+    assert set(BUILTIN_AGREEMENTS) == set(REQUIRED_AGREEMENTS)
+    for agreement_id in REQUIRED_AGREEMENTS:
+        provisions = kb.agreements[agreement_id].provisions
+        assert len(provisions) >= 3, agreement_id
+        ids = [kb.agreements[agreement_id].provision_id(p.article) for p in provisions]
+        assert len(ids) == len(set(ids)), f"duplicate provision ids in {agreement_id}"
+        assert all(i.startswith(agreement_id + "/") for i in ids)
+
+
+def test_cma_has_every_article_and_numbered_sub_measure(kb):
+    articles = [p.article for p in kb.agreements["cma-2018"].provisions]
+    # Articles 1-5 of the CMA with their numbered sub-measures, and the closing article 6.
+    for article, count in {"1": 5, "2": 4, "3": 4, "4": 4, "5": 3}.items():
+        assert [a for a in articles if a.split(".")[0] == article] == [
+            f"{article}.{i}" for i in range(1, count + 1)]
+    assert "6" in articles
+
+
+def test_every_provision_has_a_vector_and_an_http_source(kb):
+    for agreement in kb.agreements.values():
+        for p in agreement.provisions:
+            assert p.vector in VECTORS
+            sources = p.sources or agreement.sources
+            assert sources and all(s.url.startswith(("http://", "https://")) for s in sources)
+
+
+def test_every_tracked_provision_has_a_history_from_signature(kb):
+    first = {}
+    for _, change, _ in kb.changes:
+        for pid in change.provisions:
+            first[pid] = min(first.get(pid, change.date), change.date)
+    for agreement_id in TRACKED_AGREEMENTS:
+        agreement = kb.agreements[agreement_id]
+        for p in agreement.provisions:
+            pid = agreement.provision_id(p.article)
+            assert pid in first, f"{pid} has no implementation history"
+            assert first[pid] >= agreement.date
+
+
+def test_history_includes_the_reversals_and_restoration_steps(kb):
+    dates = [c.date for _, c, _ in kb.changes]
+    states = {c.state for _, c, _ in kb.changes}
+    assert {"suspended", "reversed"} <= states
+    assert any(d >= dt.date(2025, 1, 1) for d in dates), "no change recorded since 2025"
+
+
+def test_events_are_enough_and_their_codes_agree_with_the_tables(kb):
+    assert len(kb.events) >= 150
+    years = {e.date.year for e, _ in kb.events}
+    assert set(range(2017, 2026)) <= years
+    # independent reading of the shipped GDELT CAMEO/Goldstein table
+    table = resources.files("panmun.kb") / "data" / "codes" / "cameo_goldstein.tsv"
+    with table.open(encoding="utf-8") as fh:
+        rows = [r for r in csv.reader(fh, delimiter="\t") if r and not r[0].startswith("#")]
+    goldstein = {r[0]: float(r[2]) for r in rows[1:]}
+    for event, where in kb.events:
+        assert event.cameo in goldstein, (where, event.cameo)
+        assert event.goldstein == goldstein[event.cameo], where
+        assert event.source.url.startswith("http")
+
+
+def test_actors_and_their_positions(kb):
+    codes = {a.code for a, _ in kb.actors}
+    assert {"KOR", "PRK", "USA", "CHN", "JPN", "RUS", "UNO", "IAEA"} <= codes
+    topics = {p.topic for p, _ in kb.positions}
+    assert topics == {"denuclearization", "sanctions", "end-of-war-declaration", "peace-treaty", "usfk"}
+    for state in ("KOR", "PRK", "USA", "CHN"):
+        assert {p.topic for p, _ in kb.positions if p.actor == state} == topics, state
+    for position, _ in kb.positions:
+        assert position.source.url.startswith("http")
+
+
+def test_builtin_validation_reports_nothing():
+    report = panmun.validate_path()
+    assert report.counts["agreements"] == 10
+    assert report.counts["events"] >= 150
