@@ -92,7 +92,7 @@ def test_actors_and_their_positions(kb):
     assert {"KOR", "PRK", "USA", "CHN", "JPN", "RUS", "UNO", "IAEA"} <= codes
     topics = {p.topic for p, _ in kb.positions}
     assert topics == {"denuclearization", "sanctions", "end-of-war-declaration", "peace-treaty", "usfk"}
-    for state in ("KOR", "PRK", "USA", "CHN"):
+    for state in ("KOR", "PRK", "USA", "CHN", "JPN", "RUS"):
         assert {p.topic for p, _ in kb.positions if p.actor == state} == topics, state
     for position, _ in kb.positions:
         assert position.source.url.startswith("http")

@@ -101,7 +101,8 @@ def scorecard_section(store: Store, at: dt.date) -> Section:
     names = list_agreements(store).set_index("id")
     by_agreement = by_agreement.assign(
         title=by_agreement["agreement"].map(names["short_title"].fillna(names["title"])),
-        title_ko=by_agreement["agreement"].map(names["title_ko"]))
+        title_ko=by_agreement["agreement"].map(names["title_ko"]),
+        signed=by_agreement["agreement"].map(names["date"]))
     halted = provisions[provisions["state"].isin(["suspended", "reversed"])]
     return Section("scorecard", f"Scorecard on {at}", "scorecard.html.j2",
                    {"by_agreement": by_agreement, "by_vector": by_vector, "halted": halted,
