@@ -130,3 +130,18 @@ def test_not_a_folder():
     with pytest.raises(ValidationError) as info:
         panmun.validate_path(OVERLAYS / "does-not-exist")
     assert "not a folder" in info.value.problems[0].message
+
+
+def test_two_overlays_with_the_same_event_id_give_a_clear_store_error(cli, store, tmp_path):
+    first = _copy(tmp_path)
+    second = tmp_path / "second"
+    (second / "events").mkdir(parents=True)
+    shutil.copy(first / "events" / "2019.yaml", second / "events" / "2019.yaml")
+    store.close()
+    assert cli("kb", "load", str(first)).code == 0
+    before = panmun.open_store().counts()
+    result = cli("kb", "load", str(second))
+    assert result.code == 3
+    assert "Duplicate key" in result.err and "2019-03-01-worked-example-talks" in result.err
+    assert "another loaded folder" in result.err
+    assert panmun.open_store().counts() == before

@@ -50,10 +50,10 @@ class ValidationError(PanmunError):
     exit_code = 2
     hint = "Fix the listed places and run `panmun kb validate` again."
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], *, hint: str | None = None):
         self.problems = list(problems)
         head = f"{len(self.problems)} problem(s) in the knowledge base"
-        super().__init__(head + ":\n" + "\n".join(f"  {p}" for p in self.problems))
+        super().__init__(head + ":\n" + "\n".join(f"  {p}" for p in self.problems), hint=hint)
 
 
 class StoreError(PanmunError):

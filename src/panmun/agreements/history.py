@@ -35,4 +35,6 @@ def provision_history(store: Store, provision_id: str) -> pd.DataFrame:
                             zip(df["score"].astype(object).where(df["score"].notna(), None),
                                 df["state"].astype(object).where(df["state"].notna(), None),
                                 strict=True)])
+    for col in ("date", "source_date"):
+        df[col] = pd.to_datetime(df[col]).dt.date.astype(object).where(df[col].notna(), None)
     return df

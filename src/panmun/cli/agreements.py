@@ -89,7 +89,8 @@ def set_status(
     source: str | None = typer.Option(None, "--source", help="URL of the evidence."),
     note: str | None = typer.Option(None, "--note", help="What happened, in your words."),
     who: str | None = typer.Option(None, "--who", help="Analyst name (default: login name)."),
-    undo: bool = typer.Option(False, "--undo", help="Revert your last change of this provision."),
+    undo: bool = typer.Option(
+        False, "--undo", help="Remove the last analyst change of this provision (by any analyst; audited)."),
     fmt: Format = FormatOption,
 ) -> None:
     """Record an analyst's status update (audited); --undo reverts the last one."""

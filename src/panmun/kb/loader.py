@@ -80,7 +80,7 @@ class KnowledgeBase:
         return {
             "agreements": len(self.agreements),
             "provisions": sum(len(a.provisions) for a in self.agreements.values()),
-            "status_changes": len(self.changes),
+            "change_records": len(self.changes),   # one record may name several provisions
             "events": len(self.events),
             "actors": len(self.actors),
             "positions": len(self.positions),
@@ -218,5 +218,6 @@ def load_overlay(path: Path | str, base: KnowledgeBase | None = None) -> Knowled
     kb, problems = read_folder(Path(path))
     problems += check(kb, base=base)
     if problems:
-        raise ValidationError(problems)
+        raise ValidationError(
+            problems, hint=f"Fix the listed places and run `panmun kb validate {path}` again.")
     return kb

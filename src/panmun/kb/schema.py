@@ -76,7 +76,7 @@ class Provision(Record):
     summary: str = Field(min_length=3)
     vector: Vector
     parties: list[str] = Field(default_factory=list)
-    confidence: Confidence = "verified"
+    confidence: Confidence  # required: an overlay author must say how well the text was checked
     sources: list[Source] = Field(default_factory=list)
     note: str | None = None
 

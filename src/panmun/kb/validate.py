@@ -11,9 +11,9 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from panmun.errors import Problem, ValidationError
+from panmun.errors import Problem
 from panmun.kb.codes import cameo_codes, iso3_codes, plover_for
-from panmun.kb.loader import KnowledgeBase, Where, builtin_root, load_kb, read_folder
+from panmun.kb.loader import KnowledgeBase, Where, builtin_root, load_kb, load_overlay
 from panmun.kb.schema import BUILTIN_AGREEMENTS
 
 #: Agreements whose every provision must carry an implementation history.
@@ -170,9 +170,5 @@ def validate_path(path: Path | str | None = None) -> ValidationReport:
     if path is None or Path(path).resolve() == builtin_root().resolve():
         kb = load_kb()
         return ValidationReport(kb.root, True, kb.files, kb.docs, kb.counts())
-    base = load_kb()
-    kb, problems = read_folder(Path(path))
-    problems += check(kb, base=base)
-    if problems:
-        raise ValidationError(problems)
+    kb = load_overlay(path)
     return ValidationReport(kb.root, False, kb.files, kb.docs, kb.counts())

@@ -73,8 +73,16 @@ def _insert(con, table: str, frame: pd.DataFrame) -> None:
     con.register("_incoming", frame)
     try:
         con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _incoming")
+    except duckdb.ConstraintException as exc:
+        raise StoreError(
+            f"{table}: {exc}; another loaded folder already holds a record with this id",
+            hint="Give the record a new id, or remove the other folder's copy; "
+                 "`panmun kb validate` only compares an overlay with the built-in data.") from exc
     finally:
-        con.unregister("_incoming")
+        try:
+            con.unregister("_incoming")
+        except duckdb.Error:
+            pass  # the transaction is already aborted; the original error is what matters
 
 
 def write_records(store: Store, kb: KnowledgeBase, origin: str, who: str, path: str | None) -> dict:
