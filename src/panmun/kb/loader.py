@@ -132,8 +132,6 @@ def read_folder(root: Path, *, builtin: bool = False) -> tuple[KnowledgeBase, li
         if len(rel.parts) == 1 and rel.name in DOC_FILES:
             kb.docs.append(disp)
             continue
-        if builtin and rel.parts[0] == "codes":
-            continue
         section = rel.parts[0] if len(rel.parts) == 2 else None
         if section not in SECTIONS or path.suffix not in (".yaml", ".yml"):
             problems.append(Problem(disp, None, None,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from panmun.errors import Problem
-from panmun.kb.codes import cameo_codes, iso3_codes, plover_for
+from panmun.ingest.codes import cameo_codes, iso3_codes, plover_for
 from panmun.kb.loader import KnowledgeBase, Where, builtin_root, load_kb, load_overlay
 from panmun.kb.schema import BUILTIN_AGREEMENTS
 

@@ -1,7 +1,8 @@
 """Code tables: CAMEO event codes with Goldstein weights, the CAMEO->PLOVER crosswalk, ISO 3166.
 
-One place for these tables (the ingest layer reuses them). Sources and licences are in
-``kb/data/codes/SOURCE.txt``.
+The one place for these tables: the ingest readers use them to give CAMEO-coded and
+PLOVER-coded sources one continuous series, and the knowledge-base validator checks the
+curated events against them. Sources and licences are in ``ingest/codes/data/SOURCE.txt``.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ class CameoCode:
 
 
 def _data_file(name: str):
-    return resources.files("panmun.kb").joinpath("data", "codes", name)
+    return resources.files("panmun.ingest.codes").joinpath("data", name)
 
 
 @lru_cache(maxsize=1)
