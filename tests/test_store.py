@@ -145,3 +145,19 @@ def test_set_status_refuses_bad_input_and_writes_nothing(store, kwargs, words):
 def test_unknown_provision_suggests_close_ids(store):
     with pytest.raises(NotFoundError, match="Did you mean cma-2018/1.3"):
         panmun.provision_history(store, "cma-2018/1.33")
+
+
+def test_upgrade_from_version_3_gives_curated_events_their_source_and_quad_class(tmp_path):
+    """Migration 4 alters a table that has rows and an index (a real upgrade path)."""
+    path = tmp_path / "v3.duckdb"
+    con = duckdb.connect(str(path))
+    migrate(con, target=3)
+    con.execute("""INSERT INTO events (id, date, actor1, type, cameo, goldstein, plover, source_url, origin)
+                   VALUES ('2019-01-01-old', DATE '2019-01-01', 'PRK', 'statement', '0311', 5.2,
+                           'COOPERATE', 'https://example.org/old', 'kb')""")
+    con.close()
+    store = connect(path)
+    assert store.schema_version == LATEST
+    row = store.query("SELECT source, source_id, quad_class, root_code FROM events").iloc[0]
+    assert (row["source"], row["source_id"], row["quad_class"], row["root_code"]) == \
+        ("kb", "2019-01-01-old", 1, "03")

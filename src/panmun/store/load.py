@@ -17,6 +17,7 @@ import duckdb
 import pandas as pd
 
 from panmun.errors import StoreError
+from panmun.ingest.codes import quad_class
 from panmun.kb.loader import KnowledgeBase, load_kb, load_overlay
 from panmun.store.db import Store
 
@@ -52,7 +53,9 @@ def _frames(kb: KnowledgeBase, origin: str) -> dict[str, pd.DataFrame]:
     changes = [dict(provision_id=pid, date=c.date, score=c.score, state=c.state, note=c.note,
                     source_url=c.source.url, source_date=c.source.date, source_title=c.source.title)
                for _, c, _ in kb.changes for pid in c.provisions]
-    events = [dict(id=e.id, date=e.date, end_date=e.end_date, actor1=e.actor1, actor2=e.actor2,
+    events = [dict(id=e.id, source="kb", source_id=e.id, quad_class=quad_class(e.cameo),
+                   root_code=e.cameo[:2],
+                   date=e.date, end_date=e.end_date, actor1=e.actor1, actor2=e.actor2,
                    type=e.type, cameo=e.cameo, goldstein=e.goldstein, plover=e.plover,
                    summary=e.summary, source_url=e.source.url, source_date=e.source.date,
                    source_title=e.source.title, note=e.note, origin=origin) for e, _ in kb.events]

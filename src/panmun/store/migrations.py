@@ -69,6 +69,42 @@ MIGRATIONS: tuple[Migration, ...] = (
         "CREATE INDEX status_changes_provision ON status_changes (provision_id, date)",
         "CREATE INDEX events_date ON events (date)",
     )),
+    Migration(4, "one event table for curated and ingested events", (
+        # DuckDB cannot alter a table that has an index: drop it, alter, recreate.
+        "DROP INDEX events_date",
+        "ALTER TABLE events ADD COLUMN source VARCHAR",        # kb, gdelt1, gdelt2, icews, ...
+        "ALTER TABLE events ADD COLUMN source_id VARCHAR",     # the record's id in that source
+        "ALTER TABLE events ADD COLUMN quad_class INTEGER",    # 1 verbal coop .. 4 material conflict
+        "ALTER TABLE events ADD COLUMN root_code VARCHAR",     # CAMEO root (2 digits)
+        "ALTER TABLE events ADD COLUMN lat DOUBLE",
+        "ALTER TABLE events ADD COLUMN lon DOUBLE",
+        "ALTER TABLE events ADD COLUMN mentions INTEGER",      # news-volume weight (GDELT NumMentions)
+        "ALTER TABLE events ADD COLUMN ingest_id BIGINT",      # the ingest run that added it
+        "ALTER TABLE events ADD COLUMN line BIGINT",           # its line in the source file
+        "ALTER TABLE events ALTER COLUMN cameo DROP NOT NULL",       # PLOVER-coded sources have none
+        "ALTER TABLE events ALTER COLUMN goldstein DROP NOT NULL",
+        "ALTER TABLE events ALTER COLUMN plover DROP NOT NULL",      # CAMEO codes without a PLOVER match
+        "ALTER TABLE events ALTER COLUMN source_url DROP NOT NULL",  # e.g. ICEWS, pre-2013 GDELT
+        """UPDATE events SET source = 'kb', source_id = id, root_code = substr(cameo, 1, 2),
+               quad_class = CASE WHEN substr(cameo, 1, 2) <= '05' THEN 1
+                                 WHEN substr(cameo, 1, 2) <= '08' THEN 2
+                                 WHEN substr(cameo, 1, 2) <= '13' THEN 3 ELSE 4 END""",
+    )),
+    # DuckDB builds no index in the transaction that updated the table: a migration of its own.
+    Migration(5, "event indexes; ingest runs and rejects", (
+        "CREATE INDEX events_date ON events (date)",
+        "CREATE UNIQUE INDEX events_source_id ON events (source, source_id)",
+        "CREATE SEQUENCE ingest_ids START 1",
+        """CREATE TABLE ingests (
+            id BIGINT PRIMARY KEY DEFAULT nextval('ingest_ids'), format VARCHAR NOT NULL,
+            file VARCHAR NOT NULL, sha256 VARCHAR, bytes BIGINT, started_at TIMESTAMP NOT NULL,
+            finished_at TIMESTAMP, all_actors BOOLEAN NOT NULL, who VARCHAR NOT NULL,
+            rows BIGINT, events BIGINT, rejects BIGINT, skipped_region BIGINT, skipped_stored BIGINT)""",
+        "CREATE SEQUENCE reject_ids START 1",
+        """CREATE TABLE rejects (
+            id BIGINT PRIMARY KEY DEFAULT nextval('reject_ids'), ingest_id BIGINT NOT NULL,
+            file VARCHAR NOT NULL, line BIGINT, field VARCHAR, reason VARCHAR NOT NULL, raw VARCHAR)""",
+    )),
 )
 
 LATEST = MIGRATIONS[-1].version

@@ -86,3 +86,15 @@ def iso3_codes() -> dict[str, str]:
             code, name = line.rstrip("\n").split("\t", 1)
             out[code] = name
     return out
+
+
+def quad_class(cameo: str) -> int:
+    """GDELT's quad class of a CAMEO code, from its two-digit root.
+
+    1 verbal cooperation (roots 01-05), 2 material cooperation (06-08),
+    3 verbal conflict (09-13), 4 material conflict (14-20).
+    """
+    root = int(cameo[:2])
+    if not 1 <= root <= 20:
+        raise ValueError(f"CAMEO code {cameo!r} has no root 01-20")
+    return 1 if root <= 5 else 2 if root <= 8 else 3 if root <= 13 else 4
