@@ -27,6 +27,7 @@ from panmun.errors import (
     StoreError,
     ValidationError,
 )
+from panmun.ingest.engine import IngestSummary, ingest_file, list_ingests, list_rejects
 from panmun.kb.loader import KnowledgeBase, load_kb, load_overlay
 from panmun.kb.package import write_datapackage
 from panmun.kb.validate import validate_path
@@ -38,6 +39,7 @@ from panmun.store.load import load_overlay_folder
 __all__ = [
     "__version__",
     "Briefing",
+    "IngestSummary",
     "InputError",
     "KnowledgeBase",
     "NotFoundError",
@@ -50,8 +52,11 @@ __all__ = [
     "agreement_detail",
     "build_briefing",
     "implementation_series",
+    "ingest_file",
     "list_agreements",
     "list_events",
+    "list_ingests",
+    "list_rejects",
     "load_kb",
     "load_overlay",
     "load_overlay_folder",

@@ -85,6 +85,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         "ALTER TABLE events ALTER COLUMN goldstein DROP NOT NULL",
         "ALTER TABLE events ALTER COLUMN plover DROP NOT NULL",      # CAMEO codes without a PLOVER match
         "ALTER TABLE events ALTER COLUMN source_url DROP NOT NULL",  # e.g. ICEWS, pre-2013 GDELT
+        "ALTER TABLE events ALTER COLUMN actor1 DROP NOT NULL",      # GDELT events with only a target
         """UPDATE events SET source = 'kb', source_id = id, root_code = substr(cameo, 1, 2),
                quad_class = CASE WHEN substr(cameo, 1, 2) <= '05' THEN 1
                                  WHEN substr(cameo, 1, 2) <= '08' THEN 2

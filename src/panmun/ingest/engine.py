@@ -1,0 +1,374 @@
+"""Ingest a file of external events into the store's one event table, in one transaction.
+
+Every data row of the file ends in exactly one of three places, and the summary counts
+each, so that ``rows = events + rejects + skipped``:
+
+* ``events``: a new event in the ``events`` table (source, source id, line kept);
+* ``rejects``: the ``rejects`` table, with file, line, field and reason (malformed line,
+  wrong number of fields, text that is not UTF-8, impossible date, unknown code, ...);
+* ``skipped``: no actor from the region (unless ``all_actors``), or already stored
+  (same source and source id, from an earlier ingest or earlier in the same file).
+
+Header lines (including the stray repeated headers of some POLECAT weeks) and blank
+lines are not data rows; they are counted separately. The file streams through in
+blocks (see :mod:`panmun.ingest.textio`); each block is parsed, checked, filtered and
+inserted by DuckDB set operations. A failure part-way rolls the whole file back.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import getpass
+import io
+import re
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from panmun.errors import InputError, NotFoundError, StoreError
+from panmun.ingest import cns
+from panmun.ingest.codes import code_tables
+from panmun.ingest.formats import FORMAT_NAMES, FORMATS, Format, q
+from panmun.ingest.records import EVENT_COLUMNS
+from panmun.ingest.textio import line_batches, open_members
+from panmun.store.db import Store
+
+#: Actors whose events panmun keeps by default: the peninsula, its neighbours, and the
+#: organisations acting on it (CAMEO's UNO for the UN, IAEA, the UN Command).
+REGION_ACTORS: tuple[str, ...] = ("KOR", "PRK", "USA", "CHN", "JPN", "RUS", "UNO", "IAEA", "UNC")
+CSV_BATCH = 50_000
+RAW_LIMIT = 500   # characters of a rejected line kept for the analyst to see
+
+Progress = Callable[[int, int], None]   # (bytes consumed since the last call, data rows so far)
+
+
+@dataclass
+class IngestSummary:
+    """What one file's ingest did (counts of data rows)."""
+
+    ingest_id: int
+    format: str
+    file: str
+    rows: int = 0
+    events: int = 0
+    rejects: int = 0
+    skipped: int = 0
+    skipped_region: int = 0
+    skipped_stored: int = 0
+    header_lines: int = 0
+    blank_lines: int = 0
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def ingest_files(store: Store, fmt: str, paths: Iterable[Path | str], *, all_actors: bool = False,
+                 who: str | None = None, progress: Progress | None = None) -> list[IngestSummary]:
+    """Ingest each file in turn (each in its own transaction); return their summaries."""
+    return [ingest_file(store, fmt, p, all_actors=all_actors, who=who, progress=progress) for p in paths]
+
+
+def ingest_file(store: Store, fmt: str, path: Path | str, *, all_actors: bool = False,
+                who: str | None = None, progress: Progress | None = None) -> IngestSummary:
+    """Read ``path`` in format ``fmt`` into the store: all of it, or (on error) none of it."""
+    if fmt not in FORMAT_NAMES:
+        raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(FORMAT_NAMES)}")
+    path = Path(path)
+    if not path.is_file():
+        raise NotFoundError(f"no file {path}")
+    con = store.con
+    _register_code_tables(con)
+    started = time.perf_counter()
+    con.execute("BEGIN TRANSACTION")
+    try:
+        ingest_id = con.execute(
+            """INSERT INTO ingests (format, file, bytes, started_at, all_actors, who)
+               VALUES (?, ?, ?, ?, ?, ?) RETURNING id""",
+            [fmt, str(path.resolve()), path.stat().st_size, _now(), all_actors,
+             who or getpass.getuser()]).fetchall()[0][0]
+        summary = IngestSummary(ingest_id, fmt, str(path))
+        run = _Run(con, summary, fmt, all_actors)
+        if fmt == "cns-missiles":
+            run.cns(path, progress)
+        else:
+            run.stream(FORMATS[fmt], path, progress)
+        summary.skipped = summary.skipped_region + summary.skipped_stored
+        summary.seconds = round(time.perf_counter() - started, 3)
+        con.execute(
+            """UPDATE ingests SET finished_at = ?, rows = ?, events = ?, rejects = ?,
+                   skipped_region = ?, skipped_stored = ? WHERE id = ?""",
+            [_now(), summary.rows, summary.events, summary.rejects, summary.skipped_region,
+             summary.skipped_stored, ingest_id])
+        con.execute("COMMIT")
+    except BaseException as exc:
+        con.execute("ROLLBACK")
+        if isinstance(exc, duckdb.Error):
+            raise StoreError(f"ingesting {path} failed, nothing was stored: {exc}") from exc
+        raise
+    assert summary.rows == summary.events + summary.rejects + summary.skipped
+    return summary
+
+
+def list_rejects(store: Store, file: str | None = None, ingest_id: int | None = None) -> pd.DataFrame:
+    """Rejected rows with file, line, field and reason; by default those of each file's last ingest."""
+    where, params = ["TRUE"], []
+    if ingest_id is not None:
+        where.append("r.ingest_id = ?")
+        params.append(ingest_id)
+    else:
+        where.append("r.ingest_id = (SELECT max(i.id) FROM ingests i WHERE i.file = g.file)")
+    if file is not None:
+        where.append("(r.file = ? OR g.file = ? OR r.file LIKE ?)")
+        resolved = str(Path(file).resolve())
+        params += [file, resolved, f"%{Path(file).name}%"]
+    return store.query(
+        f"""SELECT r.ingest_id, g.format, r.file, r.line, r.field, r.reason, r.raw
+            FROM rejects r JOIN ingests g ON g.id = r.ingest_id
+            WHERE {' AND '.join(where)} ORDER BY r.ingest_id, r.file, r.line""", params)
+
+
+def list_ingests(store: Store) -> pd.DataFrame:
+    """Every ingest run with its counts."""
+    return store.query("""SELECT id, format, file, started_at, rows, events, rejects,
+                                 skipped_region + skipped_stored AS skipped, all_actors, who
+                          FROM ingests ORDER BY id""")
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def _register_code_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """The code tables as temporary DuckDB tables (once per connection)."""
+    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = 'cameo'")
+    if exists.fetchall()[0][0]:
+        return
+    for name, rows in code_tables().items():
+        frame = pd.DataFrame(rows)
+        con.register("_codes_in", frame)
+        con.execute(f"CREATE TEMP TABLE {name} AS SELECT DISTINCT * FROM _codes_in")
+        con.unregister("_codes_in")
+
+
+class _Run:
+    """The state of one file's ingest: the connection, the summary, the format's SQL."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, summary: IngestSummary, fmt: str,
+                 all_actors: bool):
+        self.con, self.summary, self.fmt, self.all_actors = con, summary, fmt, all_actors
+
+    # --- tab-separated and CSV formats --------------------------------------------
+    def stream(self, spec: Format, path: Path, progress: Progress | None) -> None:
+        with open_members(path) as members:
+            for name, stream in members:
+                if spec.kind == "lines":
+                    self._lines(spec, name, stream, progress)
+                else:
+                    self._csv(spec, name, stream, progress)
+
+    def _lines(self, spec: Format, name: str, stream, progress: Progress | None) -> None:
+        header: list[str] | None = None
+        for batch in line_batches(stream):
+            text = batch.text
+            for line, raw in batch.bad_utf8:
+                self._reject(name, line, None, "not UTF-8 text", raw.decode("utf-8", "replace"))
+            if spec.header and header is None:
+                header, text = self._take_header(spec, name, batch)
+            columns = list(header) if header is not None else list(spec.columns)
+            table = pa.table({"line": batch.lines, "text": text})
+            self.summary.blank_lines += int(pc.sum(pc.equal(text, "")).as_py() or 0)
+            self._process(spec, name, table, columns, split=True)
+            if progress:
+                progress(batch.nbytes, self.summary.rows)
+
+    def _take_header(self, spec: Format, name: str, batch) -> tuple[list[str], pa.Array]:
+        """The header of a headed tab-separated file (its first line), and the batch without it."""
+        values = batch.text.to_pylist()
+        first = next((i for i, v in enumerate(values) if v), None)
+        if first is None:
+            raise InputError(f"{name}: line 1: empty file, expected a header row")
+        header = [h.strip().lstrip("\ufeff") for h in values[first].split("\t")]
+        missing = [c for c in spec.required if c not in header]
+        if missing:
+            raise InputError(
+                f"{name}: line {first + 1}: not the {spec.name} layout: the header lacks "
+                f"{', '.join(missing)}", hint=f"Check the file is {spec.description}.")
+        self.summary.header_lines += 1
+        self.summary.blank_lines += first
+        values[: first + 1] = [None] * (first + 1)   # not data rows
+        return header, pa.array(values, type=pa.string())
+
+    def _csv(self, spec: Format, name: str, stream, progress: Progress | None) -> None:
+        text = io.TextIOWrapper(stream, encoding="utf-8", errors="surrogateescape", newline="")
+        try:
+            self._csv_records(spec, name, csv.reader(text))
+        finally:
+            text.detach()   # the caller closes the underlying stream
+        if progress:
+            progress(0, self.summary.rows)
+
+    def _csv_records(self, spec: Format, name: str, reader) -> None:
+        header = next(reader, None)
+        if header is None:
+            raise InputError(f"{name}: line 1: empty file, expected a header row")
+        header = [h.strip().lstrip("\ufeff") for h in header]
+        missing = [c for c in spec.required if c not in header]
+        if missing:
+            raise InputError(f"{name}: line 1: not the {spec.name} layout: the header lacks "
+                             f"{', '.join(missing)}", hint=f"Check the file is {spec.description}.")
+        self.summary.header_lines += 1
+        if spec.name == "acled":
+            era = "post-March-2023" if "disorder_type" in header else "pre-March-2023"
+            self.summary.notes.append(f"ACLED column set: {era}")
+        width = len(header)
+        rows: list[list[str | None]] = []
+        start = reader.line_num + 1
+        for record in reader:
+            line, start = start, reader.line_num + 1
+            if not record or not any(f.strip() for f in record):
+                self.summary.blank_lines += 1
+                continue
+            raw = ",".join(record)
+            if _has_surrogates(raw):
+                self._reject(name, line, None, "not UTF-8 text", raw.encode("utf-8", "surrogateescape")
+                             .decode("utf-8", "replace"))
+                continue
+            fields = (record + [None] * width)[:width]
+            rows.append([line, raw[:RAW_LIMIT], len(record), *fields])
+            if len(rows) >= CSV_BATCH:
+                self._flush_csv(spec, name, header, rows)
+                rows = []
+        self._flush_csv(spec, name, header, rows)
+
+    def _flush_csv(self, spec: Format, name: str, header: list[str], rows: list[list]) -> None:
+        if not rows:
+            return
+        columns = ["line", "text", "nf", *header]
+        data = {c: [r[i] for r in rows] for i, c in enumerate(columns)}
+        table = pa.table({c: pa.array(v, type=pa.int64() if c in ("line", "nf") else pa.string())
+                          for c, v in data.items()})
+        self._process(spec, name, table, header, split=False)
+
+    # --- one block: parse, check, filter, insert ---------------------------------
+    def _process(self, spec: Format, name: str, table: pa.Table, columns: list[str], split: bool) -> None:
+        con = self.con
+        con.register("_chunk", table)
+        try:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE _staged AS {_staged_sql(spec, columns, split)}")
+        finally:
+            con.unregister("_chunk")
+        headers = con.execute("SELECT count(*) FROM _staged WHERE is_header").fetchall()[0][0]
+        self.summary.header_lines += headers
+        expected = " or ".join(str(n) for n in spec.field_counts) if spec.field_counts else str(len(columns))
+        shape = con.execute(
+            f"""INSERT INTO rejects (ingest_id, file, line, field, reason, raw)
+                SELECT ?, ?, line, NULL, 'expected {expected} fields, found ' || nf, left(text, {RAW_LIMIT})
+                FROM _staged WHERE NOT is_header AND shape_bad""",
+            [self.summary.ingest_id, name]).fetchall()[0][0]
+        checked = con.execute(
+            f"""INSERT INTO rejects (ingest_id, file, line, field, reason, raw)
+                SELECT ?, ?, line, reject_field, reject_reason, left(text, {RAW_LIMIT})
+                FROM _staged WHERE NOT is_header AND NOT shape_bad AND reject_field IS NOT NULL""",
+            [self.summary.ingest_id, name]).fetchall()[0][0]
+        con.execute("""CREATE OR REPLACE TEMP VIEW _valid AS SELECT * FROM _staged
+                       WHERE NOT is_header AND NOT shape_bad AND reject_field IS NULL""")
+        self.summary.rows += con.execute("SELECT count(*) FROM _staged WHERE NOT is_header").fetchall()[0][0]
+        self.summary.rejects += shape + checked
+        self._insert_valid(self.fmt)
+
+    def _insert_valid(self, source: str) -> None:
+        """Insert the rows of ``_valid`` that are in the region and not yet stored."""
+        con = self.con
+        region = "TRUE" if self.all_actors else \
+            f"(actor1 IN {_sql_list(REGION_ACTORS)} OR actor2 IN {_sql_list(REGION_ACTORS)})"
+        valid, in_region = con.execute(
+            f"SELECT count(*), count(*) FILTER (WHERE {region}) FROM _valid").fetchall()[0]
+        cols = [c for c in EVENT_COLUMNS if c not in ("source", "line")]
+        inserted = con.execute(
+            f"""INSERT INTO events (id, origin, source, line, ingest_id, {', '.join(cols)})
+                SELECT ? || ':' || source_id, ?, ?, line, ?, {', '.join(cols)}
+                FROM _valid v
+                WHERE {region}
+                  AND NOT EXISTS (SELECT 1 FROM events e WHERE e.source = ? AND e.source_id = v.source_id)
+                QUALIFY row_number() OVER (PARTITION BY source_id ORDER BY line) = 1""",
+            [source, f"ingest:{source}", source, self.summary.ingest_id, source]).fetchall()[0][0]
+        self.summary.events += inserted
+        self.summary.skipped_region += valid - in_region
+        self.summary.skipped_stored += in_region - inserted
+
+    # --- the CNS layout (small files, quoted multi-line fields) ------------------
+    def cns(self, path: Path, progress: Progress | None) -> None:
+        try:
+            result = cns.read_cns_missiles(path)
+        except ValueError as exc:
+            raise InputError(str(exc)) from exc
+        for r in result.rejects.itertuples():
+            self._reject(str(path), r.line, r.field, r.reason, r.raw)
+        self.summary.rows += result.rows - len(result.rejects)
+        frame = result.events[list(EVENT_COLUMNS)]
+        self.con.register("_cns", frame)
+        try:
+            self.con.execute("CREATE OR REPLACE TEMP TABLE _cns_valid AS SELECT * FROM _cns")
+        finally:
+            self.con.unregister("_cns")
+        self.con.execute("CREATE OR REPLACE TEMP VIEW _valid AS SELECT * FROM _cns_valid")
+        self._insert_valid(cns.SOURCE)
+        if progress:
+            progress(path.stat().st_size, self.summary.rows)
+
+    def _reject(self, file: str, line: int | None, field_: str | None, reason: str, raw: str | None) -> None:
+        self.con.execute(
+            "INSERT INTO rejects (ingest_id, file, line, field, reason, raw) VALUES (?, ?, ?, ?, ?, ?)",
+            [self.summary.ingest_id, file, line, field_, reason, (raw or "")[:RAW_LIMIT]])
+        self.summary.rejects += 1
+        self.summary.rows += 1
+
+
+def _has_surrogates(text: str) -> bool:
+    return any("\udc80" <= ch <= "\udcff" for ch in text) if "\\udc" in ascii(text) else False
+
+
+def _sql_list(values: Iterable[str]) -> str:
+    return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"
+
+
+_NORMALISED_REF = re.compile(r"\bn\.(\w+)")
+
+
+def _staged_sql(spec: Format, columns: list[str], split: bool) -> str:
+    """The SELECT that parses one block and gives every row its normalised fields and verdict."""
+    def normalised(sql: str) -> str:   # n.<column> in a check means that column's expression
+        return _NORMALISED_REF.sub(lambda m: f"({spec.expressions[m.group(1)]})", sql)
+
+    if split:
+        fields = ", ".join(f"f[{i + 1}] AS {q(c)}" for i, c in enumerate(columns))
+        first = columns[0]
+        headed = spec.header or first == "GLOBALEVENTID"   # a GDELT file saved with its header
+        is_header = f"(f[1] = {_sql_list([first])[1:-1]})" if headed else "FALSE"
+        source = f"""(SELECT line, text, len(f) AS nf, {is_header} AS is_header, {fields}
+                      FROM (SELECT line, text, string_split(text, chr(9)) AS f FROM _chunk
+                            WHERE text IS NOT NULL AND text <> ''))"""
+    else:
+        source = "(SELECT *, FALSE AS is_header FROM _chunk)"
+    if spec.field_counts:
+        shape_bad = f"r.nf NOT IN ({', '.join(str(n) for n in spec.field_counts)})"
+    elif spec.extra_fields_ok:
+        shape_bad = f"r.nf < {len(columns)}"
+    else:
+        shape_bad = f"r.nf <> {len(columns)}"
+    expressions = dict(spec.expressions, root_code=f"left(({spec.expressions['cameo']}), 2)")
+    exprs = ", ".join(f"{expressions[c]} AS {c}" for c in EVENT_COLUMNS if c not in ("source", "line"))
+    field_case = " ".join(f"WHEN {normalised(c.bad)} THEN '{c.field}'" for c in spec.checks)
+    reason_case = " ".join(f"WHEN {normalised(c.bad)} THEN {c.reason}" for c in spec.checks)
+    return f"""SELECT r.line, r.text, r.nf, r.is_header, {shape_bad} AS shape_bad, {exprs},
+                      CASE {field_case} END AS reject_field, CASE {reason_case} END AS reject_reason
+               FROM {source} r {' '.join(spec.joins)}"""
