@@ -266,23 +266,24 @@ class _Run:
             con.execute(f"CREATE OR REPLACE TEMP TABLE _staged AS {_staged_sql(spec, columns, split)}")
         finally:
             con.unregister("_chunk")
-        headers = con.execute("SELECT count(*) FROM _staged WHERE is_header").fetchall()[0][0]
-        self.summary.header_lines += headers
         expected = " or ".join(str(n) for n in spec.field_counts) if spec.field_counts else str(len(columns))
-        shape = con.execute(
-            f"""INSERT INTO rejects (ingest_id, file, line, field, reason, raw)
-                SELECT ?, ?, line, NULL, 'expected {expected} fields, found ' || nf, left(text, {RAW_LIMIT})
-                FROM _staged WHERE NOT is_header AND shape_bad""",
-            [self.summary.ingest_id, name]).fetchall()[0][0]
-        checked = con.execute(
-            f"""INSERT INTO rejects (ingest_id, file, line, field, reason, raw)
-                SELECT ?, ?, line, reject_field, reject_reason, left(text, {RAW_LIMIT})
-                FROM _staged WHERE NOT is_header AND NOT shape_bad AND reject_field IS NOT NULL""",
-            [self.summary.ingest_id, name]).fetchall()[0][0]
+        headers, rows, rejected = con.execute(
+            """SELECT count(*) FILTER (WHERE is_header), count(*) FILTER (WHERE NOT is_header),
+                      count(*) FILTER (WHERE NOT is_header AND (shape_bad OR reject_field IS NOT NULL))
+               FROM _staged""").fetchall()[0]
+        if rejected:
+            con.execute(
+                f"""INSERT INTO rejects (ingest_id, file, line, field, reason, raw)
+                    SELECT ?, ?, line, CASE WHEN shape_bad THEN NULL ELSE reject_field END,
+                           CASE WHEN shape_bad THEN 'expected {expected} fields, found ' || nf
+                                ELSE reject_reason END, left(text, {RAW_LIMIT})
+                    FROM _staged WHERE NOT is_header AND (shape_bad OR reject_field IS NOT NULL)""",
+                [self.summary.ingest_id, name])
         con.execute("""CREATE OR REPLACE TEMP VIEW _valid AS SELECT * FROM _staged
                        WHERE NOT is_header AND NOT shape_bad AND reject_field IS NULL""")
-        self.summary.rows += con.execute("SELECT count(*) FROM _staged WHERE NOT is_header").fetchall()[0][0]
-        self.summary.rejects += shape + checked
+        self.summary.header_lines += headers
+        self.summary.rows += rows
+        self.summary.rejects += rejected
         self._insert_valid(self.fmt)
 
     def _insert_valid(self, source: str) -> None:
@@ -342,6 +343,14 @@ def _sql_list(values: Iterable[str]) -> str:
 
 
 _NORMALISED_REF = re.compile(r"\bn\.(\w+)")
+_QUOTED_FIELD = re.compile(r'r\."((?:[^"]|"")+)"|\br\.(\w+)')
+
+
+def _referenced_fields(spec: Format) -> set[str]:
+    """Names of the raw fields (``r."Name"`` or ``r.name``) the format's SQL uses."""
+    text = " ".join([*spec.expressions.values(), *spec.joins,
+                     *(c.bad for c in spec.checks), *(c.reason for c in spec.checks)])
+    return {(quoted.replace('""', '"') if quoted else plain) for quoted, plain in _QUOTED_FIELD.findall(text)}
 
 
 def _staged_sql(spec: Format, columns: list[str], split: bool) -> str:
@@ -349,8 +358,9 @@ def _staged_sql(spec: Format, columns: list[str], split: bool) -> str:
     def normalised(sql: str) -> str:   # n.<column> in a check means that column's expression
         return _NORMALISED_REF.sub(lambda m: f"({spec.expressions[m.group(1)]})", sql)
 
-    if split:
-        fields = ", ".join(f"f[{i + 1}] AS {q(c)}" for i, c in enumerate(columns))
+    if split:   # only the fields the format's SQL refers to: splitting is cheap, copying is not
+        used = _referenced_fields(spec)
+        fields = ", ".join(f"f[{i + 1}] AS {q(c)}" for i, c in enumerate(columns) if c in used)
         first = columns[0]
         headed = spec.header or first == "GLOBALEVENTID"   # a GDELT file saved with its header
         is_header = f"(f[1] = {_sql_list([first])[1:-1]})" if headed else "FALSE"
