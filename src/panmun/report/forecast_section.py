@@ -1,0 +1,137 @@
+"""The briefing's escalation-forecast section: next-month probabilities, backtest skill,
+a reliability diagram and the backtest's forecasts over time (SVG, matplotlib object API).
+
+The forecast package (and scikit-learn behind it) is imported when the section is built,
+not when this module is imported, so that ``import panmun`` stays quick.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from panmun.report.briefing import Section
+from panmun.report.charts import to_svg
+from panmun.store.db import Store
+
+if TYPE_CHECKING:
+    from panmun.environment.forecast.backtest import BacktestResult
+
+MODEL_COLOURS = {
+    "climatology": "#7f7f7f", "persistence": "#e08214", "markov": "#7b3294",
+    "logistic": "#0571b0", "logistic-history": "#4dac26",
+}
+BACKTEST_TARGET = "missile-launch"
+#: Bootstrap refits behind the next-month intervals in the briefing (fewer than the CLI's
+#: default, to keep the briefing quick; the interval is a 90% percentile interval either way).
+BRIEFING_NEXT_BOOT = 100
+
+
+def _style(ax) -> None:
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.grid(color="#e3e3e3", linewidth=0.6)
+    ax.set_axisbelow(True)
+
+
+def reliability_chart(reliability: pd.DataFrame) -> str:
+    """One panel per model: observed frequency against mean forecast per bin (marker area ∝
+    forecasts in the bin, bars the 90% Wilson interval), with the diagonal of perfect
+    reliability."""
+    models = list(dict.fromkeys(reliability["model"]))
+    fig = Figure(figsize=(10, 2.7))
+    axes = fig.subplots(1, len(models), sharey=True)
+    for ax, model in zip(np.atleast_1d(axes), models, strict=True):
+        grp = reliability[(reliability["model"] == model) & (reliability["n"] > 0)]
+        colour = MODEL_COLOURS.get(model, "#333333")
+        ax.plot([0, 1], [0, 1], color="#333333", lw=0.7, ls="--")
+        ax.vlines(grp["mean_forecast"], grp["observed_lo"], grp["observed_hi"], color=colour, lw=1,
+                  alpha=0.5)
+        ax.scatter(grp["mean_forecast"], grp["observed"], s=6 + 2.5 * grp["n"], color=colour,
+                   alpha=0.8, edgecolor="white", linewidth=0.5, zorder=3)
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+        ax.set_title(model, fontsize=9)
+        ax.set_xlabel("forecast", fontsize=8)
+        ax.tick_params(labelsize=7)
+        _style(ax)
+    np.atleast_1d(axes)[0].set_ylabel("observed frequency", fontsize=8)
+    fig.suptitle("Reliability of the backtest forecasts (marker area: months in the bin; bars: 90% "
+                 "interval)", x=0.01, ha="left", fontsize=10)
+    fig.tight_layout()
+    return to_svg(fig)
+
+
+def forecasts_chart(result: BacktestResult,
+                    models: tuple[str, ...] = ("climatology", "markov", "logistic")) -> str:
+    """The backtest's monthly forecasts over time, the months with the event marked, and the
+    months decided by the store's curated record shaded."""
+    f = result.forecasts
+    x = pd.to_datetime(f["month"] + "-01")
+    fig = Figure(figsize=(9, 3.4))
+    ax = fig.subplots()
+    store_months = x[f["coverage"].to_numpy() == "store"]
+    if len(store_months):
+        ax.axvspan(store_months.min(), store_months.max() + pd.offsets.MonthEnd(1), color="#fff2cc",
+                   label="months decided by the curated record (key launches only)")
+    for model in models:
+        ax.step(x, f[model], where="post", color=MODEL_COLOURS.get(model, "#333333"), lw=1.2, label=model)
+    hits = x[f["y"].to_numpy() == 1]
+    ax.scatter(hits, np.full(len(hits), 1.03), marker="|", s=60, color="#b00020",
+               label="month with the event", clip_on=False)
+    ax.set_ylim(0, 1.06)
+    ax.set_ylabel("P(event in month)")
+    ax.set_title(f"Backtest forecasts of {result.target}, each from earlier months only",
+                 loc="left", fontsize=10)
+    ax.legend(fontsize=7, frameon=False, ncol=3, loc="upper left", bbox_to_anchor=(0, -0.1))
+    _style(ax)
+    fig.tight_layout()
+    return to_svg(fig)
+
+
+def _kb_sentence(kb_check: dict) -> str:
+    if not kb_check.get("window"):
+        return ""
+    return (f"Where the CNS database and the curated knowledge base overlap ({kb_check['window']}), "
+            f"the knowledge base lists {kb_check['kb_lists']} of the {kb_check['cns_launch_months']} "
+            "months with a CNS ballistic launch; after the CNS record it lists "
+            f"{kb_check['kb_launch_months_after_cns']} launch months, chosen as key events, so "
+            "later months without a listed launch may still have had one.")
+
+
+def forecast_section(store: Store, at: dt.date) -> Section:
+    """Next-month probabilities of both targets, and the missile-launch backtest, using only
+    events dated on or before ``at``."""
+    from panmun.environment.forecast import (
+        TARGETS,
+        ForecastSettings,
+        forecast_data,
+        predict_next,
+        run_backtest,
+    )
+    from panmun.environment.forecast.months import DEFAULT_START, month_index, parse_month
+
+    settings = ForecastSettings(next_boot=BRIEFING_NEXT_BOOT)
+    targets, backtest_result = [], None
+    for name, spec in TARGETS.items():
+        data = forecast_data(store, name, until=at)
+        nxt = predict_next(data, settings)
+        targets.append({"name": name, "description": spec.description, "next": nxt,
+                        "contributions": nxt.contributions.head(5)})
+        if name == BACKTEST_TARGET:
+            backtest_result = run_backtest(data, DEFAULT_START, None, settings)
+    result = backtest_result
+    return Section("forecast", "Escalation forecasts", "forecast.html.j2", {
+        "targets": targets,
+        "backtest": result,
+        "scores": result.scores,
+        "segments": result.segments,
+        "reliability_chart": reliability_chart(result.reliability),
+        "forecasts_chart": forecasts_chart(result),
+        "kb_note": _kb_sentence(result.kb_check),
+        "window": settings.window,
+        "stale": month_index(at) > parse_month(targets[0]["next"].month),
+    })
