@@ -122,15 +122,15 @@ def test_small_blocks_give_the_same_lines(store, monkeypatch):
 
 def test_interrupted_ingest_stores_nothing(store, monkeypatch):
     before = store.counts()
-    real = engine._Run._insert_valid
+    real = engine._Run.finish
     calls = []
 
-    def insert_then_die(self, source):
+    def insert_then_die(self, source):  # the events go in, then the power goes
         real(self, source)
         calls.append(1)
         raise KeyboardInterrupt("power cut")
 
-    monkeypatch.setattr(engine._Run, "_insert_valid", insert_then_die)
+    monkeypatch.setattr(engine._Run, "finish", insert_then_die)
     with pytest.raises(KeyboardInterrupt):
         panmun.ingest_file(store, "gdelt1", INGEST / "gdelt1_malformed.tsv")
     assert calls and store.counts() == before

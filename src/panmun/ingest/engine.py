@@ -45,6 +45,7 @@ from panmun.store.db import Store
 REGION_ACTORS: tuple[str, ...] = ("KOR", "PRK", "USA", "CHN", "JPN", "RUS", "UNO", "IAEA", "UNC")
 CSV_BATCH = 50_000
 RAW_LIMIT = 500   # characters of a rejected line kept for the analyst to see
+MEMORY_LIMIT = "1GB"   # DuckDB's working memory during an ingest; beyond it, it spills to disk
 
 Progress = Callable[[int, int], None]   # (bytes consumed since the last call, data rows so far)
 
@@ -88,6 +89,8 @@ def ingest_file(store: Store, fmt: str, path: Path | str, *, all_actors: bool = 
     con = store.con
     _register_code_tables(con)
     started = time.perf_counter()
+    limit = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")   # spill to disk rather than grow
     con.execute("BEGIN TRANSACTION")
     try:
         ingest_id = con.execute(
@@ -101,6 +104,7 @@ def ingest_file(store: Store, fmt: str, path: Path | str, *, all_actors: bool = 
             run.cns(path, progress)
         else:
             run.stream(FORMATS[fmt], path, progress)
+        run.finish(fmt)
         summary.skipped = summary.skipped_region + summary.skipped_stored
         summary.seconds = round(time.perf_counter() - started, 3)
         con.execute(
@@ -114,6 +118,8 @@ def ingest_file(store: Store, fmt: str, path: Path | str, *, all_actors: bool = 
         if isinstance(exc, duckdb.Error):
             raise StoreError(f"ingesting {path} failed, nothing was stored: {exc}") from exc
         raise
+    finally:
+        con.execute(f"SET memory_limit = '{limit}'")
     assert summary.rows == summary.events + summary.rejects + summary.skipped
     return summary
 
@@ -165,6 +171,8 @@ class _Run:
     def __init__(self, con: duckdb.DuckDBPyConnection, summary: IngestSummary, fmt: str,
                  all_actors: bool):
         self.con, self.summary, self.fmt, self.all_actors = con, summary, fmt, all_actors
+        self._kept_ready = False
+        self._in_region = 0
 
     # --- tab-separated and CSV formats --------------------------------------------
     def stream(self, spec: Format, path: Path, progress: Progress | None) -> None:
@@ -284,27 +292,38 @@ class _Run:
         self.summary.header_lines += headers
         self.summary.rows += rows
         self.summary.rejects += rejected
-        self._insert_valid(self.fmt)
+        self._keep_valid()
 
-    def _insert_valid(self, source: str) -> None:
-        """Insert the rows of ``_valid`` that are in the region and not yet stored."""
+    def _keep_valid(self) -> None:
+        """Move the region's rows of ``_valid`` into ``_kept``; count the others as skipped."""
         con = self.con
         region = "TRUE" if self.all_actors else \
             f"(actor1 IN {_sql_list(REGION_ACTORS)} OR actor2 IN {_sql_list(REGION_ACTORS)})"
-        valid, in_region = con.execute(
-            f"SELECT count(*), count(*) FILTER (WHERE {region}) FROM _valid").fetchall()[0]
+        cols = ", ".join(["line", *(c for c in EVENT_COLUMNS if c not in ("source", "line"))])
+        if not self._kept_ready:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE _kept AS SELECT {cols} FROM _valid LIMIT 0")
+            self._kept_ready = True
+        valid = con.execute("SELECT count(*) FROM _valid").fetchall()[0][0]
+        kept = con.execute(f"INSERT INTO _kept SELECT {cols} FROM _valid WHERE {region}").fetchall()[0][0]
+        self.summary.skipped_region += valid - kept
+        self._in_region += kept
+
+    def finish(self, source: str) -> None:
+        """Insert the kept rows not stored yet (first of each source id), in one statement."""
+        if not self._kept_ready:
+            return
+        con = self.con
         cols = [c for c in EVENT_COLUMNS if c not in ("source", "line")]
         inserted = con.execute(
             f"""INSERT INTO events (id, origin, source, line, ingest_id, {', '.join(cols)})
                 SELECT ? || ':' || source_id, ?, ?, line, ?, {', '.join(cols)}
-                FROM _valid v
-                WHERE {region}
-                  AND NOT EXISTS (SELECT 1 FROM events e WHERE e.source = ? AND e.source_id = v.source_id)
+                FROM _kept k
+                WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.source = ? AND e.source_id = k.source_id)
                 QUALIFY row_number() OVER (PARTITION BY source_id ORDER BY line) = 1""",
             [source, f"ingest:{source}", source, self.summary.ingest_id, source]).fetchall()[0][0]
+        con.execute("DROP TABLE _kept")
         self.summary.events += inserted
-        self.summary.skipped_region += valid - in_region
-        self.summary.skipped_stored += in_region - inserted
+        self.summary.skipped_stored += self._in_region - inserted
 
     # --- the CNS layout (small files, quoted multi-line fields) ------------------
     def cns(self, path: Path, progress: Progress | None) -> None:
@@ -322,7 +341,7 @@ class _Run:
         finally:
             self.con.unregister("_cns")
         self.con.execute("CREATE OR REPLACE TEMP VIEW _valid AS SELECT * FROM _cns_valid")
-        self._insert_valid(cns.SOURCE)
+        self._keep_valid()
         if progress:
             progress(path.stat().st_size, self.summary.rows)
 
@@ -379,6 +398,9 @@ def _staged_sql(spec: Format, columns: list[str], split: bool) -> str:
     exprs = ", ".join(f"{expressions[c]} AS {c}" for c in EVENT_COLUMNS if c not in ("source", "line"))
     field_case = " ".join(f"WHEN {normalised(c.bad)} THEN '{c.field}'" for c in spec.checks)
     reason_case = " ".join(f"WHEN {normalised(c.bad)} THEN {c.reason}" for c in spec.checks)
-    return f"""SELECT r.line, r.text, r.nf, r.is_header, {shape_bad} AS shape_bad, {exprs},
+    verdict = f"""SELECT r.line, r.text, r.nf, r.is_header, {shape_bad} AS shape_bad, {exprs},
                       CASE {field_case} END AS reject_field, CASE {reason_case} END AS reject_reason
                FROM {source} r {' '.join(spec.joins)}"""
+    # the raw line is kept only where it is needed: for the rows that are rejected
+    return f"""SELECT * REPLACE (CASE WHEN NOT is_header AND (shape_bad OR reject_field IS NOT NULL)
+                                      THEN text END AS text) FROM ({verdict})"""

@@ -106,6 +106,12 @@ MIGRATIONS: tuple[Migration, ...] = (
             id BIGINT PRIMARY KEY DEFAULT nextval('reject_ids'), ingest_id BIGINT NOT NULL,
             file VARCHAR NOT NULL, line BIGINT, field VARCHAR, reason VARCHAR NOT NULL, raw VARCHAR)""",
     )),
+    Migration(6, "briefings written (so the next one opens with what is new since)", (
+        "CREATE SEQUENCE briefing_ids START 1",
+        """CREATE TABLE briefings (
+            id BIGINT PRIMARY KEY DEFAULT nextval('briefing_ids'), made_at TIMESTAMP NOT NULL,
+            state_at DATE NOT NULL, since DATE, html VARCHAR, pdf VARCHAR, who VARCHAR NOT NULL)""",
+    )),
 )
 
 LATEST = MIGRATIONS[-1].version
