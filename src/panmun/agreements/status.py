@@ -53,7 +53,7 @@ def set_status(store: Store, provision_id: str, *, date: dt.date | str, source: 
                    source_date, origin, recorded_by, recorded_at)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
             [provision_id, when, score, state, note.strip(), src.url, src.date, ANALYST_ORIGIN,
-             who, now]).fetchone()[0]
+             who, now]).fetchall()[0][0]
         con.execute(
             """INSERT INTO audit (audited_at, who, action, provision_id, change_id, what, why, source)
                VALUES (?, ?, 'set-status', ?, ?, ?, ?, ?)""",

@@ -1,10 +1,14 @@
-"""``panmun agreements``: list, show, history, scorecard, set-status."""
+"""``panmun agreements``: list, show, history, scorecard, compliance, set-status."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import typer
 
 from panmun.agreements.catalogue import agreement_detail, list_agreements
+from panmun.agreements.compliance import BASES, load_rules
+from panmun.agreements.compliance import compliance as compute_compliance
 from panmun.agreements.history import provision_history
 from panmun.agreements.scorecard import scorecard as compute_scorecard
 from panmun.agreements.status import set_status as record_status
@@ -77,6 +81,52 @@ def scorecard(
         if halted:
             console().print(f"Suspended or reversed (counted as 0): {', '.join(halted)}",
                             highlight=False)
+
+
+@app.command("compliance")
+def compliance(
+    ctx: typer.Context,
+    provision: str | None = typer.Option(
+        None, "--provision", help="A provision id (cma-2018/1.2) or an agreement id (cma-2018)."),
+    since: str | None = typer.Option(None, "--since", help="First date (YYYY-MM-DD); default all."),
+    until: str | None = typer.Option(None, "--until", help="Last date (YYYY-MM-DD); default today."),
+    freq: str = typer.Option("year", "--freq", help="Period of the summary: year, quarter or month."),
+    detail: bool = typer.Option(False, "--detail", help="One row per event and provision instead."),
+    basis: str = typer.Option("all", "--basis", help="rule (linked events), history (status moves) "
+                                                       "or all."),
+    source: str | None = typer.Option(None, "--source", help="Only events of this dataset (kb, "
+                                                             "gdelt2, cns-missiles, ...)."),
+    rules: Path | None = typer.Option(None, "--rules", help="An overlay folder whose rules and zones "
+                                                            "are added to the built-in ones."),
+    fmt: Format = FormatOption,
+) -> None:
+    """Events that confirm or violate each provision, per period, with their sources."""
+    if basis not in (*BASES, "all"):
+        from panmun.errors import InputError
+
+        raise InputError(f"--basis must be rule, history or all, not {basis!r}")
+    rule_set = load_rules(rules)
+    with store_from(ctx) as store:
+        result = compute_compliance(store, provision=provision, since=since, until=until, freq=freq,
+                                    rules=rule_set, basis=BASES if basis == "all" else (basis,),
+                                    source=source)
+    if detail:
+        render(result.detail, fmt, title=f"Compliance evidence to {result.until}",
+               columns=["date", "provision", "relation", "basis", "event_id", "status_before", "summary",
+                        "source_url"])
+        return
+    table = result.summary
+    if fmt != Format.json:
+        table = table.copy()
+        for col in ("confirming_events", "violating_events"):
+            if fmt == Format.csv:
+                table[col] = table[col].map(lambda items: "; ".join(
+                    f"{e['id']} {e['source_url']}" for e in items))
+            else:
+                table[col] = table[col].map(lambda items: [e["id"] for e in items])
+    render(table, fmt, title=f"Compliance per {result.freq} to {result.until} "
+                             f"(evidence: {', '.join(result.basis)})",
+           columns=["provision", "period", "status_end", "confirming", "violating", "violating_events"])
 
 
 @app.command("set-status")

@@ -21,6 +21,7 @@ from panmun.kb.schema import (
     Agreement,
     EventsFile,
     ImplementationFile,
+    RulesFile,
 )
 from panmun.kb.yamlio import YamlProblems, line_of, read_yaml
 
@@ -30,6 +31,7 @@ SECTIONS: dict[str, type[pydantic.BaseModel]] = {
     "implementation": ImplementationFile,
     "events": EventsFile,
     "actors": ActorsFile,
+    "rules": RulesFile,
 }
 #: Files a folder may hold that are documentation, not data (reported, never loaded).
 DOC_FILES = {"README.md", "README.txt", "LICENSE", "LICENSE.txt", "SOURCE.txt"}
@@ -68,6 +70,8 @@ class KnowledgeBase:
     events: list = field(default_factory=list)            # (Event, Where)
     actors: list = field(default_factory=list)            # (Actor, Where)
     positions: list = field(default_factory=list)         # (Position, Where)
+    zones: list = field(default_factory=list)             # (Zone, Where)
+    rules: list = field(default_factory=list)             # (Rule, Where, Where of its match)
     where: dict = field(default_factory=dict)             # record key -> Where
     files: list = field(default_factory=list)             # data files read (display paths)
     docs: list = field(default_factory=list)              # documentation files seen, not loaded
@@ -84,6 +88,8 @@ class KnowledgeBase:
             "events": len(self.events),
             "actors": len(self.actors),
             "positions": len(self.positions),
+            "zones": len(self.zones),
+            "rules": len(self.rules),
         }
 
 
@@ -136,7 +142,7 @@ def read_folder(root: Path, *, builtin: bool = False) -> tuple[KnowledgeBase, li
         if section not in SECTIONS or path.suffix not in (".yaml", ".yml"):
             problems.append(Problem(disp, None, None,
                                     "file not recognised: data files go in agreements/, implementation/, "
-                                    "events/ or actors/ and end in .yaml"))
+                                    "events/, actors/ or rules/ and end in .yaml"))
             continue
         digest.update(str(rel).encode() + b"\0" + path.read_bytes())
         kb.files.append(disp)
@@ -187,6 +193,12 @@ def _read_records(kb: KnowledgeBase, section: str, data, file: str, stem: str) -
             kb.actors.append((actor, _where(file, data, ("actors", i))))
         for i, pos in enumerate(record.positions):
             kb.positions.append((pos, _where(file, data, ("positions", i))))
+    elif section == "rules":
+        for i, zone in enumerate(record.zones):
+            kb.zones.append((zone, _where(file, data, ("zones", i))))
+        for i, rule in enumerate(record.rules):
+            kb.rules.append((rule, _where(file, data, ("rules", i)),
+                             _where(file, data, ("rules", i, "match"))))
     return problems
 
 

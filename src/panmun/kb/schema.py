@@ -231,3 +231,133 @@ class Position(Record):
 class ActorsFile(Record):
     actors: list[Actor] = Field(default_factory=list)
     positions: list[Position] = Field(default_factory=list)
+
+
+# ------------------------------------------------------------------ compliance rules
+
+Relation = Literal["confirms", "violates"]
+#: Event types a rule may name: the curated types, plus ``coded`` for machine-coded events.
+RuleEventType = Literal[
+    "summit", "talks", "nuclear-test", "missile-launch", "satellite-launch",
+    "unsc-resolution", "sanctions", "exercise", "border-incident", "declaration",
+    "statement", "treaty", "agreement", "humanitarian", "other", "coded",
+]
+CAMEO_PREFIX = re.compile(r"^[0-9]{2,4}$")
+
+
+class Vertex(Record):
+    """One corner of a zone polygon, in decimal degrees (WGS 84)."""
+
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+
+
+class Zone(Record):
+    """A named area (e.g. a buffer zone) as a polygon; every zone must be sourced."""
+
+    id: str
+    title: str = Field(min_length=3)
+    polygon: list[Vertex] = Field(min_length=3)
+    sources: list[Source] = Field(min_length=1)
+    note: str | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not SLUG.match(value):
+            raise ValueError("id must be lowercase words joined by '-', e.g. west-sea-buffer")
+        return value
+
+
+class RuleMatch(Record):
+    """What an event must be for a rule to apply. Every field given must hold (AND);
+    within a list any value will do (OR). At least one field is required."""
+
+    types: list[RuleEventType] | None = Field(default=None, min_length=1)
+    actor1: list[str] | None = Field(default=None, min_length=1)
+    actor2: list[str] | None = Field(default=None, min_length=1)
+    between: list[str] | None = Field(default=None, min_length=2)
+    cameo: list[str] | None = Field(default=None, min_length=1)
+    plover: list[str] | None = Field(default=None, min_length=1)
+    quad_class: list[int] | None = Field(default=None, min_length=1)
+    summary: str | None = Field(default=None, min_length=1)
+    events: list[str] | None = Field(default=None, min_length=1)
+    zones: list[str] | None = Field(default=None, min_length=1)
+
+    @field_validator("actor1", "actor2", "between")
+    @classmethod
+    def _actors(cls, value: list[str] | None) -> list[str] | None:
+        return value if value is None else _actor_codes(value)
+
+    @field_validator("cameo", mode="before")
+    @classmethod
+    def _cameo_text(cls, value: object) -> object:
+        if isinstance(value, list):
+            for item in value:
+                if not isinstance(item, str):
+                    raise ValueError("write CAMEO code prefixes as quoted text (\"19\", \"043\"), "
+                                     "or leading zeros are lost")
+                if not CAMEO_PREFIX.match(item):
+                    raise ValueError(f"CAMEO prefix {item!r} must be 2-4 digits, e.g. \"19\" or \"193\"")
+        return value
+
+    @field_validator("quad_class")
+    @classmethod
+    def _quad(cls, value: list[int] | None) -> list[int] | None:
+        for q in value or []:
+            if not 1 <= q <= 4:
+                raise ValueError("quad classes are 1 (verbal cooperation) to 4 (material conflict)")
+        return value
+
+    @model_validator(mode="after")
+    def _something(self) -> RuleMatch:
+        if all(getattr(self, name) is None for name in type(self).model_fields):
+            raise ValueError("give at least one condition (types, actor1, actor2, between, cameo, "
+                             "plover, quad_class, summary, events or zones)")
+        if self.between is not None and (self.actor1 is not None or self.actor2 is not None):
+            raise ValueError("give either between or actor1/actor2, not both")
+        return self
+
+
+class Rule(Record):
+    """A rule linking events to the provisions they confirm or violate.
+
+    An event matches when it satisfies ``match``, is dated after the signature of the
+    provision's agreement, and falls within ``since``..``until`` when given.
+    """
+
+    id: str
+    title: str = Field(min_length=3)
+    relation: Relation
+    provisions: list[str] = Field(min_length=1)
+    match: RuleMatch
+    since: dt.date | None = None
+    since_event: str | None = None
+    until: dt.date | None = None
+    rationale: str = Field(min_length=3)
+    sources: list[Source] = Field(default_factory=list)
+    note: str | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not SLUG.match(value):
+            raise ValueError("id must be lowercase words joined by '-', e.g. dprk-icbm-launch")
+        return value
+
+    @model_validator(mode="after")
+    def _window(self) -> Rule:
+        if self.since is not None and self.until is not None and self.until < self.since:
+            raise ValueError("until is before since")
+        if self.since is not None and self.since_event is None and not self.sources:
+            raise ValueError("a since date is a fact: name the knowledge-base event that sets it "
+                             "(since_event) or give sources")
+        return self
+
+
+class RulesFile(Record):
+    """Compliance rules and the zones they may refer to."""
+
+    zones: list[Zone] = Field(default_factory=list)
+    rules: list[Rule] = Field(default_factory=list)
+

@@ -8,11 +8,15 @@ returns every problem found, each naming the file, line and field.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
+import numpy as np
+
 from panmun.errors import Problem
-from panmun.ingest.codes import cameo_codes, iso3_codes, plover_for
+from panmun.ingest.codes import PLOVER_EVENTS, cameo_codes, iso3_codes, plover_for
 from panmun.kb.loader import KnowledgeBase, Where, builtin_root, load_kb, load_overlay
 from panmun.kb.schema import BUILTIN_AGREEMENTS
 
@@ -143,7 +147,175 @@ def check(kb: KnowledgeBase, base: KnowledgeBase | None = None,
         if pos.date > today:
             problems.append(_p(where, "date", f"date {pos.date} is in the future"))
         problems += _source_dates([pos.source], where, "source", today)
+
+    # compliance rules and their zones
+    problems += _check_rules(kb, base, agreements, actor_codes, today)
     return problems
+
+
+def _check_rules(kb: KnowledgeBase, base: KnowledgeBase | None, agreements: dict,
+                 actor_codes: set[str], today: dt.date) -> list[Problem]:
+    """Problems of the rules and zones of ``kb`` (references may point into ``base``)."""
+    problems: list[Problem] = []
+    zone_ids = {z.id for z, _ in base.zones} if base else set()
+    for zone, where in kb.zones:
+        if zone.id in zone_ids:
+            problems.append(_p(where, "id", f"duplicate zone id {zone.id!r}"))
+        zone_ids.add(zone.id)
+        problems += [_p(where, "polygon", msg) for msg in polygon_problems(
+            [(v.lat, v.lon) for v in zone.polygon])]
+        problems += _source_dates(zone.sources, where, "sources", today)
+
+    provisions = {a.provision_id(p.article): (a, p) for a in agreements.values() for p in a.provisions}
+    events = {e.id: e for e, _ in (base.events if base else []) + kb.events}
+    codes = list(cameo_codes())
+    rule_ids = {r.id for r, _, _ in base.rules} if base else set()
+    for rule, where, mwhere in kb.rules:
+        match = rule.match
+        if rule.id in rule_ids:
+            problems.append(_p(where, "id", f"duplicate rule id {rule.id!r}"))
+        rule_ids.add(rule.id)
+
+        def m(field: str, message: str, _w=mwhere) -> Problem:
+            return Problem(_w.file, _w.line_of(field), f"match.{field}", message)
+
+        for pid in rule.provisions:
+            if pid not in provisions:
+                problems.append(_p(where, "provisions", f"unknown provision id {pid!r} (ids are "
+                                                        "<agreement-id>/<article>, e.g. cma-2018/1.3)"))
+        for field in ("actor1", "actor2", "between"):
+            for code in getattr(match, field) or []:
+                if code not in actor_codes:
+                    problems.append(m(field, f"unknown actor code {code!r}"))
+        for prefix in match.cameo or []:
+            if not any(c.startswith(prefix) for c in codes):
+                problems.append(m("cameo", f"no CAMEO event code starts with {prefix!r}"))
+        for name in match.plover or []:
+            if name not in PLOVER_EVENTS:
+                problems.append(m("plover", f"unknown PLOVER event {name!r} (one of "
+                                            f"{', '.join(PLOVER_EVENTS)})"))
+        if match.summary is not None:
+            message = regex_problem(match.summary)
+            if message:
+                problems.append(m("summary", message))
+        for event_id in match.events or []:
+            if event_id not in events:
+                problems.append(m("events", f"unknown event id {event_id!r} (rules may name "
+                                            "knowledge-base events only)"))
+        for zone_id in match.zones or []:
+            if zone_id not in zone_ids:
+                problems.append(m("zones", f"unknown zone id {zone_id!r}"))
+        if rule.since is not None and rule.since > today:
+            problems.append(_p(where, "since", f"since {rule.since} is in the future"))
+        if rule.since_event is not None:
+            event = events.get(rule.since_event)
+            if event is None:
+                problems.append(_p(where, "since_event", f"unknown event id {rule.since_event!r}"))
+            elif rule.since is None:
+                problems.append(_p(where, "since", f"give the date from which the rule applies "
+                                                   f"(on or after {event.date}, the date of "
+                                                   f"{rule.since_event})"))
+            elif rule.since < event.date:
+                problems.append(_p(where, "since", f"since {rule.since} is before {rule.since_event} "
+                                                   f"({event.date}), the event that sets it"))
+        problems += _source_dates(rule.sources, where, "sources", today)
+        if rule.relation == "violates":
+            actors = match.actor1 or match.between
+            if not actors:
+                problems.append(m("actor1", "a violating rule must say who violates: give actor1 "
+                                            "(or between) with parties of its provisions"))
+                continue
+            for pid in rule.provisions:
+                if pid not in provisions:
+                    continue
+                agreement, prov = provisions[pid]
+                parties = set(prov.parties or agreement.parties)
+                strangers = [a for a in actors if a not in parties]
+                if strangers:
+                    field = "actor1" if match.actor1 else "between"
+                    problems.append(m(field, f"{', '.join(strangers)} is not a party to {pid} "
+                                             f"(parties: {', '.join(sorted(parties))}); it cannot "
+                                             "violate it"))
+    return problems
+
+
+#: Regular-expression features Python has and DuckDB's RE2 engine lacks.
+_NOT_RE2 = re.compile(r"\(\?[=!<]|\\[1-9]")
+
+
+def regex_problem(pattern: str) -> str | None:
+    """Why ``pattern`` cannot be a rule's summary pattern, or None.
+
+    Patterns run in DuckDB (RE2 syntax, matched case-insensitively); they must also be valid
+    Python patterns so that a notebook can test them with :mod:`re`.
+    """
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        return f"invalid regular expression: {exc}"
+    if _NOT_RE2.search(pattern):
+        return "look-around and back-references are not supported (RE2 syntax)"
+    try:
+        duckdb.execute("SELECT regexp_matches('', ?, 'i')", [pattern]).fetchall()
+    except duckdb.Error as exc:
+        return f"invalid regular expression for DuckDB (RE2): {exc}"
+    return None
+
+
+def polygon_problems(vertices: list[tuple[float, float]]) -> list[str]:
+    """Why a ring of (lat, lon) vertices is not a usable polygon (empty when it is).
+
+    A ring may repeat its first vertex at the end. It needs three or more distinct
+    corners, no repeated consecutive corner, a non-zero area, no crossing edges, and a
+    longitude span under 180 degrees (points are tested on the plane of lon, lat).
+    """
+    ring = list(vertices)
+    if len(ring) > 1 and ring[0] == ring[-1]:
+        ring = ring[:-1]
+    if len(set(ring)) < 3:
+        return ["a polygon needs at least three distinct vertices"]
+    problems = []
+    n = len(ring)
+    if any(ring[i] == ring[(i + 1) % n] for i in range(n)):
+        problems.append("the same vertex is repeated consecutively")
+    xy = np.array([(lon, lat) for lat, lon in ring], dtype=float)
+    if np.ptp(xy[:, 0]) >= 180:
+        problems.append("the polygon spans 180 degrees of longitude or more (split it at the "
+                        "antimeridian)")
+    x, y = xy[:, 0], xy[:, 1]
+    crossings = _crossing_edges(xy)
+    if crossings:
+        i, j = crossings[0]
+        problems.append(f"edges {i + 1} and {j + 1} cross (vertices {i + 1}-{(i + 1) % n + 1} and "
+                        f"{j + 1}-{(j + 1) % n + 1}); a zone must not intersect itself")
+    elif 0.5 * abs(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))) < 1e-12:
+        problems.append("the polygon has no area (its vertices are on one line)")
+    return problems
+
+
+def _crossing_edges(xy: np.ndarray) -> list[tuple[int, int]]:
+    """Pairs (i, j) of non-adjacent edges of the closed ring ``xy`` that touch or cross."""
+    n = len(xy)
+    a, b = xy, np.roll(xy, -1, axis=0)                    # edge k runs a[k] -> b[k]
+    i, j = np.triu_indices(n, k=2)
+    keep = ~((i == 0) & (j == n - 1))                      # first and last edges are adjacent
+    i, j = i[keep], j[keep]
+
+    def orient(p, q, r):
+        return np.sign((q[:, 0] - p[:, 0]) * (r[:, 1] - p[:, 1]) - (q[:, 1] - p[:, 1]) * (r[:, 0] - p[:, 0]))
+
+    def on_segment(p, q, r):                               # r on segment pq, given collinear
+        return ((np.minimum(p[:, 0], q[:, 0]) <= r[:, 0]) & (r[:, 0] <= np.maximum(p[:, 0], q[:, 0]))
+                & (np.minimum(p[:, 1], q[:, 1]) <= r[:, 1]) & (r[:, 1] <= np.maximum(p[:, 1], q[:, 1])))
+
+    p1, p2, q1, q2 = a[i], b[i], a[j], b[j]
+    o1, o2, o3, o4 = orient(p1, p2, q1), orient(p1, p2, q2), orient(q1, q2, p1), orient(q1, q2, p2)
+    hit = (o1 != o2) & (o3 != o4) & (o1 != 0) & (o2 != 0) & (o3 != 0) & (o4 != 0)
+    hit |= (o1 == 0) & on_segment(p1, p2, q1)
+    hit |= (o2 == 0) & on_segment(p1, p2, q2)
+    hit |= (o3 == 0) & on_segment(q1, q2, p1)
+    hit |= (o4 == 0) & on_segment(q1, q2, p2)
+    return [(int(x), int(y)) for x, y in zip(i[hit], j[hit], strict=True)]
 
 
 def _source_dates(sources, where: Where, field: str, today: dt.date) -> list[Problem]:

@@ -56,7 +56,7 @@ class Store:
 
     def counts(self) -> dict[str, int]:
         """Row count of every table (for checks that a failed write changed nothing)."""
-        return {t: self.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+        return {t: self.con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in TABLES}
 
     @property
     def schema_version(self) -> int:

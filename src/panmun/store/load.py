@@ -126,10 +126,10 @@ def _replace(con, frames: dict[str, pd.DataFrame], origin: str, who: str, path: 
 
 
 def builtin_loaded_digest(store: Store) -> str | None:
-    row = store.con.execute(
+    rows = store.con.execute(   # fetchall: DuckDB 2 refuses new work while a result is unread
         "SELECT digest FROM loads WHERE origin = ? ORDER BY id DESC LIMIT 1", [BUILTIN_ORIGIN]
-    ).fetchone()
-    return row[0] if row else None
+    ).fetchall()
+    return rows[0][0] if rows else None
 
 
 def ensure_builtin(store: Store, kb: KnowledgeBase | None = None) -> LoadResult:

@@ -121,10 +121,10 @@ def current_version(con: duckdb.DuckDBPyConnection) -> int:
     """The schema version of a store (0 for an empty file)."""
     exists = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     if not exists:
         return 0
-    row = con.execute("SELECT max(version) FROM schema_migrations").fetchone()
+    row = con.execute("SELECT max(version) FROM schema_migrations").fetchall()[0]
     return row[0] or 0
 
 
