@@ -110,3 +110,25 @@ def test_briefing_renders_in_chromium_with_the_network_cut(briefing_html, tmp_pa
         browser.close()
     assert [u for u in requested if not u.startswith(("file:", "data:"))] == []
     assert (tmp_path / "briefing.png").stat().st_size > 50_000
+
+
+def test_briefing_opens_with_alerts_and_has_every_capability_section(briefing_html):
+    text = briefing_html.read_text(encoding="utf-8")
+    order = [text.index(f'<section id="{sid}"') for sid in
+             ("alerts", "implementation", "scorecard", "compliance", "environment", "forecast",
+              "obstacles", "events")]
+    assert order == sorted(order)
+    assert text.index('<section id="alerts"') < text.index('<section class="summary"')
+
+
+def test_next_briefing_starts_its_alerts_after_the_last_one(store):
+    import datetime as dt
+
+    from panmun.report.alerts_section import alerts_section, record_briefing
+    first = alerts_section(store, dt.date(2023, 12, 31))
+    assert first.data["since"] == dt.date(2023, 12, 31) - dt.timedelta(days=90)
+    assert not first.data["after_briefing"]
+    record_briefing(store, dt.date(2023, 11, 30), "b.html", None, "tester")
+    second = alerts_section(store, dt.date(2023, 12, 31))
+    assert second.data["since"] == dt.date(2023, 12, 1) and second.data["after_briefing"]
+    assert all(pd_date >= dt.date(2023, 12, 1) for pd_date in second.data["alerts"]["date"])

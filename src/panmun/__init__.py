@@ -7,66 +7,68 @@ functions, so a notebook gets the same answers as the terminal::
     kb = panmun.load_kb()                      # the built-in, sourced knowledge base
     store = panmun.open_store()                # the DuckDB store (loads the kb on first use)
     panmun.scorecard(store, at="2019-06-30", by="agreement")
+    panmun.index(store, dyad="KOR-PRK", freq="quarter")
+
+Names are imported on first use (PEP 562), so ``import panmun`` and the command line
+start quickly and load the numerical libraries only when an analysis needs them.
 """
 
-from panmun._version import __version__
-from panmun.agreements.catalogue import agreement_detail, list_agreements
-from panmun.agreements.history import provision_history
-from panmun.agreements.scorecard import (
-    Scorecard,
-    implementation_series,
-    scorecard,
-)
-from panmun.agreements.status import set_status, undo_status
-from panmun.environment.events import list_events
-from panmun.errors import (
-    InputError,
-    NotFoundError,
-    PanmunError,
-    Problem,
-    StoreError,
-    ValidationError,
-)
-from panmun.ingest.engine import IngestSummary, ingest_file, list_ingests, list_rejects
-from panmun.kb.loader import KnowledgeBase, load_kb, load_overlay
-from panmun.kb.package import write_datapackage
-from panmun.kb.validate import validate_path
-from panmun.report.briefing import Briefing, build_briefing
-from panmun.report.render import write_html, write_pdf
-from panmun.store.db import Store, open_store
-from panmun.store.load import load_overlay_folder
+from __future__ import annotations
 
-__all__ = [
-    "__version__",
-    "Briefing",
-    "IngestSummary",
-    "InputError",
-    "KnowledgeBase",
-    "NotFoundError",
-    "PanmunError",
-    "Problem",
-    "Scorecard",
-    "Store",
-    "StoreError",
-    "ValidationError",
-    "agreement_detail",
-    "build_briefing",
-    "implementation_series",
-    "ingest_file",
-    "list_agreements",
-    "list_events",
-    "list_ingests",
-    "list_rejects",
-    "load_kb",
-    "load_overlay",
-    "load_overlay_folder",
-    "open_store",
-    "provision_history",
-    "scorecard",
-    "set_status",
-    "undo_status",
-    "validate_path",
-    "write_datapackage",
-    "write_html",
-    "write_pdf",
-]
+import importlib
+from typing import Any
+
+from panmun._version import __version__ as __version__
+from panmun.errors import InputError as InputError
+from panmun.errors import NotFoundError as NotFoundError
+from panmun.errors import PanmunError as PanmunError
+from panmun.errors import Problem as Problem
+from panmun.errors import StoreError as StoreError
+from panmun.errors import ValidationError as ValidationError
+
+#: public name -> module that defines it
+_LAZY: dict[str, str] = {
+    # knowledge base and store
+    "KnowledgeBase": "panmun.kb.loader", "load_kb": "panmun.kb.loader", "load_overlay": "panmun.kb.loader",
+    "validate_path": "panmun.kb.validate", "write_datapackage": "panmun.kb.package",
+    "Store": "panmun.store.db", "open_store": "panmun.store.db",
+    "load_overlay_folder": "panmun.store.load",
+    # ingestion
+    "IngestSummary": "panmun.ingest.engine", "ingest_file": "panmun.ingest.engine",
+    "list_ingests": "panmun.ingest.engine", "list_rejects": "panmun.ingest.engine",
+    # agreements
+    "agreement_detail": "panmun.agreements.catalogue", "list_agreements": "panmun.agreements.catalogue",
+    "provision_history": "panmun.agreements.history",
+    "Scorecard": "panmun.agreements.scorecard", "scorecard": "panmun.agreements.scorecard",
+    "implementation_series": "panmun.agreements.scorecard",
+    "set_status": "panmun.agreements.status", "undo_status": "panmun.agreements.status",
+    "Compliance": "panmun.agreements.compliance", "compliance": "panmun.agreements.compliance",
+    "load_rules": "panmun.agreements.compliance", "provision_timeline": "panmun.agreements.compliance",
+    # the security environment
+    "list_events": "panmun.environment.events",
+    "index": "panmun.environment.indices",
+    "dyad_changepoints": "panmun.environment.changepoints",
+    "alerts": "panmun.environment.alerts", "AlertSettings": "panmun.environment.alerts",
+    "obstacles": "panmun.environment.obstacles", "ObstacleSettings": "panmun.environment.obstacles",
+    "backtest": "panmun.environment.forecast", "next_month": "panmun.environment.forecast",
+    "BacktestResult": "panmun.environment.forecast", "NextForecast": "panmun.environment.forecast",
+    "ForecastSettings": "panmun.environment.forecast",
+    # the briefing
+    "Briefing": "panmun.report.briefing", "build_briefing": "panmun.report.briefing",
+    "write_html": "panmun.report.render", "write_pdf": "panmun.report.render",
+}
+
+__all__ = sorted(["__version__", "InputError", "NotFoundError", "PanmunError", "Problem", "StoreError",
+                  "ValidationError", *_LAZY])
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'panmun' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return __all__

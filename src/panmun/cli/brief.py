@@ -1,15 +1,14 @@
-"""``panmun brief``: write the briefing as HTML (and PDF)."""
+"""``panmun brief``: the self-contained HTML (and PDF) briefing."""
 
 from __future__ import annotations
 
+import getpass
 from pathlib import Path
 
 import typer
 
 from panmun.cli.common import FormatOption, store_from
-from panmun.cli.output import Format, render_mapping
-from panmun.report.briefing import build_briefing
-from panmun.report.render import write_html, write_pdf
+from panmun.cli.output import Format, console, render_mapping
 
 
 def brief(
@@ -19,10 +18,17 @@ def brief(
     at: str | None = typer.Option(None, "--at", help="State on this date (YYYY-MM-DD); default today."),
     fmt: Format = FormatOption,
 ) -> None:
-    """Write a self-contained briefing: summary, implementation charts, scorecard, events."""
+    """Write a self-contained briefing: alerts since the last one, summary, implementation,
+    scorecard, compliance, environment indices, forecasts, obstacles and key events."""
+    from panmun.report.alerts_section import record_briefing
+    from panmun.report.briefing import build_briefing
+    from panmun.report.render import write_html, write_pdf
+
     with store_from(ctx) as store:
-        briefing = build_briefing(store, at)
-    written = {"html": str(write_html(briefing, out))}
-    if pdf is not None:
-        written["pdf"] = str(write_pdf(briefing, pdf))
+        with console(stderr=True).status("computing the briefing's sections..."):
+            briefing = build_briefing(store, at)
+            written = {"html": str(write_html(briefing, out))}
+            if pdf is not None:
+                written["pdf"] = str(write_pdf(briefing, pdf))
+        record_briefing(store, briefing.at, written["html"], written.get("pdf"), getpass.getuser())
     render_mapping({"at": briefing.at, **written}, fmt, title="briefing written")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -18,19 +18,17 @@ from panmun.agreements.scorecard import implementation_series, scorecard
 from panmun.dates import as_date
 from panmun.environment.events import list_events
 from panmun.report import charts
+
+# Section builders of the later capabilities (each in a module of its own).
+from panmun.report.alerts_section import alerts_section
+from panmun.report.compliance_section import compliance_section
+from panmun.report.environment_section import environment_section
+from panmun.report.forecast_section import forecast_section
+from panmun.report.obstacles_section import obstacles_section
+from panmun.report.section import Section
 from panmun.store.db import Store
 
 START = dt.date(2018, 1, 1)
-
-
-@dataclass
-class Section:
-    """One part of the briefing: a title, a template name and the data it shows."""
-
-    id: str
-    title: str
-    template: str
-    data: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -116,9 +114,11 @@ def events_section(store: Store, at: dt.date) -> Section:
                    {"chart": chart, "events": events})
 
 
-#: Section builders in briefing order. Later capabilities append theirs.
+#: Section builders in briefing order; each capability adds its own. The alerts open the
+#: briefing (the template puts them before the summary).
 SECTIONS: list[Callable[[Store, dt.date], Section]] = [
-    implementation_section, scorecard_section, events_section,
+    alerts_section, implementation_section, scorecard_section, compliance_section,
+    environment_section, forecast_section, obstacles_section, events_section,
 ]
 
 

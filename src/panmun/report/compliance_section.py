@@ -106,7 +106,7 @@ def recent_violations(detail: pd.DataFrame, n: int = RECENT) -> pd.DataFrame:
 
 def compliance_section(store: Store, at: dt.date):
     """The compliance section of the briefing at ``at``."""
-    from panmun.report.briefing import Section  # here, so briefing.py may import this module
+    from panmun.report.section import Section
 
     result = compliance(store, until=at, freq="year")
     detail = result.detail

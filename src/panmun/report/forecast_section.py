@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from panmun.report.briefing import Section
 from panmun.report.charts import to_svg
+from panmun.report.section import Section
 from panmun.store.db import Store
 
 if TYPE_CHECKING:
