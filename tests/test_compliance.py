@@ -194,7 +194,9 @@ def test_summary_counts_agree_with_the_detail_and_periods(store):
     result = compliance(store, provision="cma-2018/1.2", freq="year")
     s = result.summary.set_index("period")
     assert s.loc["2019", "violating"] == 1 and s.loc["2019", "confirming"] == 0
-    assert [e["id"] for e in s.loc["2019", "violating_events"]] == ["history:cma-2018/1.2@2019-11-25"]
+    # the Changrin coastal artillery firing: an event, paired with its history record of the same day
+    ids = [e["id"] for e in s.loc["2019", "violating_events"]]
+    assert ids == ["2019-11-25-changrin-coastal-artillery-firing"]
     assert s.loc["2019", "status_end"] == "intermediate"
     full = compliance(store)
     counts = full.detail.assign(year=pd.to_datetime(full.detail["date"]).dt.strftime("%Y")) \
@@ -435,11 +437,11 @@ def test_self_crossing_zone_is_reported(tmp_path, cli):
 
 def test_cli_compliance_formats_and_errors(cli, db_path):
     table = cli("agreements", "compliance", "--provision", "cma-2018/1.2")
-    assert table.code == 0 and "history:cma-2018/1.2@2019-11-25" in table.out
+    assert table.code == 0 and "2019-11-25-changrin-coastal-artillery-firing" in table.out
     rows = json.loads(cli("agreements", "compliance", "--provision", "cma-2018", "--since", "2019-01-01",
                           "--until", "2023-12-31", "--detail", "-f", "json").out)
     assert {r["event_id"] for r in rows} >= {"2022-12-26-drone-incursion-seoul",
-                                             "history:cma-2018/1.2@2019-11-25"}
+                                             "2019-11-25-changrin-coastal-artillery-firing"}
     assert all(r["source_url"].startswith("http") for r in rows)
     csv = cli("agreements", "compliance", "--freq", "quarter", "-f", "csv")
     assert csv.code == 0 and csv.out.splitlines()[0].startswith("agreement,provision,title")
