@@ -125,3 +125,12 @@ def test_errors_exit_with_their_code_and_say_what_to_do(cli, db_path, args, code
     assert result.code == code
     assert words in result.err
     assert "Traceback" not in result.err
+
+
+def test_history_with_linked_events(cli, db_path):
+    rows = _json(cli("agreements", "history", "cma-2018/1.2", "--events", "-f", "json"))
+    kinds = {r["kind"] for r in rows}
+    assert {"status", "violates"} <= kinds
+    changrin = [r for r in rows if r["event_id"] == "2019-11-25-changrin-coastal-artillery-firing"]
+    assert changrin and changrin[0]["kind"] == "violates" and changrin[0]["source_url"].startswith("http")
+    assert [r["date"] for r in rows] == sorted(r["date"] for r in rows)

@@ -48,9 +48,19 @@ def show(ctx: typer.Context, agreement_id: str = typer.Argument(..., metavar="ID
 
 @app.command("history")
 def history(ctx: typer.Context, provision_id: str = typer.Argument(..., metavar="PROVISION-ID"),
+            events: bool = typer.Option(False, "--events",
+                                        help="Interleave the events the compliance rules link to the "
+                                             "provision (confirming or violating) with its status changes."),
             fmt: Format = FormatOption) -> None:
-    """Dated status changes of one provision, with evidence."""
+    """Dated status changes of one provision, with evidence (and, with --events, linked events)."""
+    from panmun.agreements.compliance import provision_timeline
+
     with store_from(ctx) as store:
+        if events:
+            df = provision_timeline(store, provision_id)
+            render(df, fmt, title=f"History of {provision_id} with linked events",
+                   columns=["date", "kind", "status", "text", "event_id", "source_url"])
+            return
         df = provision_history(store, provision_id)
     render(df, fmt, title=f"History of {provision_id}",
            columns=["date", "status", "note", "source_url", "origin", "recorded_by"])
