@@ -6,7 +6,8 @@ to the 61-field GDELT 2.0 layout and repeated with fresh GLOBALEVENTIDs until it
 that its peak memory (ru_maxrss) is its own:
 
 * panmun: ``panmun.ingest_file(store, "gdelt2", file)`` into a fresh store: parse,
-  check, region filter, dedupe and insert, with rejects;
+  check, region filter, dedupe and insert, with rejects (a file this large takes the
+  fast path, ``panmun.ingest.fastpath``);
 * pandas baseline: ``read_csv`` of the columns the index needs, filter to the region,
   group by dyad and month (what a careful analyst would write by hand);
 * bare DuckDB: DuckDB's own CSV reader, region filter and insert, with none of panmun's
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -134,6 +136,7 @@ def main() -> None:
         build_file(small, args.rows // 5)
         print(f"generated {args.rows:,} rows ({big.stat().st_size / 2**30:.2f} GiB) "
               f"in {time.perf_counter() - t:.0f} s")
+        print("load average before: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
         base = measure("pandas", big)
         bare = measure("duckdb", big)
         ours = measure("panmun", big)
@@ -150,6 +153,8 @@ def main() -> None:
         print(f"peak memory ratio panmun/pandas: {ours['peak_mib'] / base['peak_mib']:.2f} (target <= 0.5)")
         print(f"panmun peak memory at {args.rows // 5:,} rows: {ours_small['peak_mib']:,.0f} MiB; "
               f"at {args.rows:,}: {ours['peak_mib']:,.0f} MiB")
+        print("load average after: {:.2f} {:.2f} {:.2f} (2 cores: above ~0.5 other jobs share the CPU)"
+              .format(*os.getloadavg()))
         if args.keep:
             print("files kept in", tmp)
 

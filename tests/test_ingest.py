@@ -7,11 +7,12 @@ import gzip
 import json
 import zipfile
 
+import pandas as pd
 import pytest
 
 import panmun
 from panmun.errors import InputError, StoreError
-from panmun.ingest import engine
+from panmun.ingest import engine, fastpath
 from panmun.ingest.codes import PLOVER_QUAD, cameo_codes, plover_for, quad_class
 from panmun.ingest.formats import ACLED_CAMEO
 from panmun.ingest.layouts import GDELT1_COLUMNS, GDELT2_COLUMNS
@@ -30,6 +31,14 @@ SAMPLES = [
     ("acled", "acled_post2023.csv", (4, 3, 1, 0, 0)),
     ("csv", "team_events.csv", (7, 2, 4, 0, 1)),
 ]
+
+
+@pytest.fixture(autouse=True, params=["line", "fast"])
+def path_kind(request, monkeypatch):
+    """Every test runs twice: through the exact line path, and through the fast path
+    (DuckDB's CSV reader) that large GDELT files take; see panmun.ingest.fastpath."""
+    monkeypatch.setattr(fastpath, "FAST_PATH_BYTES", 0 if request.param == "fast" else 1 << 62)
+    return request.param
 
 
 def _lines(path) -> int:
@@ -59,14 +68,18 @@ def test_cns_shipped_database(store):
     assert last["line"].iloc[0] == 177    # the record's first line (quoted fields span lines)
 
 
-def test_gdelt_fields_are_mapped(store):
+def test_gdelt_fields_are_mapped(store, path_kind):
     panmun.ingest_file(store, "gdelt1", INGEST / "gdelt1_sample.tsv")
     row = store.query("SELECT * FROM events WHERE id = 'gdelt1:564443022'").iloc[0]
     # the real row: USA threatens North Korea, CAMEO 130, Goldstein -4.4, QuadClass 3
     assert (row["actor1"], row["actor2"], row["cameo"], row["quad_class"], row["goldstein"]) == \
         ("USA", "PRK", "130", 3, -4.4)
     assert row["plover"] == plover_for("130") == "THREATEN" and row["root_code"] == "13"
-    assert row["source_url"].startswith("http") and row["line"] > 0
+    assert row["source_url"].startswith("http")
+    if path_kind == "line":
+        assert row["line"] > 0
+    else:   # the fast path numbers only the rows it hands to the line path
+        assert pd.isna(row["line"])
     pre2013 = store.query("SELECT count(*) AS n FROM events WHERE source = 'gdelt1' AND source_url IS NULL")
     assert pre2013["n"].iloc[0] > 0          # 57-field historical rows have no SOURCEURL
 
@@ -181,3 +194,117 @@ def test_plover_quad_classes_agree_with_the_crosswalk():
 
 def test_acled_mapping_uses_real_cameo_codes():
     assert all(code in cameo_codes() for code in ACLED_CAMEO.values())
+
+
+# --- the fast path (large GDELT files) gives what the line path gives -----------------
+
+def _ingest_both(tmp_path, monkeypatch, fmt, path, **kw):
+    """The summary, rejects and stored events of ``path`` by each path, each in a fresh store."""
+    out = {}
+    for kind, limit in (("line", 1 << 62), ("fast", 0)):
+        monkeypatch.setattr(fastpath, "FAST_PATH_BYTES", limit)
+        store = panmun.open_store(tmp_path / f"{kind}-{path.name}.duckdb")
+        try:
+            s = panmun.ingest_file(store, fmt, path, **kw).as_dict()
+            for key in ("ingest_id", "seconds"):
+                s.pop(key)
+            rejects = panmun.list_rejects(store)[["line", "field", "reason", "raw"]]
+            events = store.query(
+                "SELECT * EXCLUDE (line, ingest_id) FROM events WHERE source = ? ORDER BY id", [fmt])
+            lines = store.query("SELECT line FROM events WHERE source = ? ORDER BY id", [fmt])["line"]
+        finally:
+            store.close()
+        out[kind] = (s, rejects.astype(str).values.tolist(), events, lines)
+    return out["line"], out["fast"]
+
+
+@pytest.mark.parametrize("fmt, name", [("gdelt1", "gdelt1_sample.tsv"),
+                                       ("gdelt2", "gdelt2_from_gdelt1_sample.tsv"),
+                                       ("gdelt1", "gdelt1_malformed.tsv")])
+def test_fast_path_gives_the_line_paths_summary_rejects_and_events(tmp_path, monkeypatch, fmt, name):
+    line, fast = _ingest_both(tmp_path, monkeypatch, fmt, INGEST / name)
+    assert fast[0] == line[0]
+    assert fast[1] == line[1]                      # same lines, fields, reasons, raw text
+    pd.testing.assert_frame_equal(fast[2], line[2])
+    assert line[3].notna().all()
+    # fast-path events have no line, except those it handed to the line path (57 fields here)
+    assert fast[3].isna().any() and (fast[3].dropna() > 0).all()
+
+
+def test_fast_path_edge_cases_match_the_line_path(tmp_path, monkeypatch):
+    """A header line, blank lines, a line that is not UTF-8 sharing its id with a
+    good line, a check-rejected row whose id repeats, duplicate ids, no final newline."""
+    rows = (INGEST / "gdelt1_sample.tsv").read_bytes().split(b"\n")[:60]
+    good = [r for r in rows if r.count(b"\t") == 57]
+    ids = [r.split(b"\t", 1)[0] for r in good]
+    first, _, rest = good[5].split(b"\t", 2)
+    bad_date = b"\t".join([first, b"20180230", rest])                    # same id as good[5]
+    latin1 = ids[7] + b"\tCAF\xe9" + good[8].split(b"\t", 2)[2]           # same id as good[7]
+    header = "\t".join(GDELT1_COLUMNS).encode()
+    data = b"\n".join([header, *good[:20], b"", b"", bad_date, latin1, good[3], b"  ",
+                       *rows[20:40], good[1].replace(ids[1], b"", 1)])   # no final newline
+    path = tmp_path / "edge.export.CSV"
+    path.write_bytes(data)
+    line, fast = _ingest_both(tmp_path, monkeypatch, "gdelt1", path)
+    assert fast[0] == line[0] and fast[1] == line[1]
+    assert fast[3].isna().any()
+    s = line[0]
+    assert s["rows"] == s["events"] + s["rejects"] + s["skipped"]
+    assert (s["header_lines"], s["blank_lines"]) == (1, 2)
+    reasons = {r[2] for r in line[1]}
+    assert "not UTF-8 text" in reasons and "missing GLOBALEVENTID" in reasons
+    assert "not a valid date: 20180230" in reasons
+    assert any(r.startswith("expected 57 or 58 fields, found 1") for r in reasons)
+
+
+def test_mixed_line_ends_fall_back_to_the_line_path(tmp_path, monkeypatch):
+    rows = (INGEST / "gdelt1_malformed.tsv").read_bytes().split(b"\n")
+    mixed = b"\n".join(rows[:5] + [b"\r"] + rows[5:])
+    for name, data in (("crlf.tsv", b"\r\n".join(rows)), ("mixed.tsv", mixed)):
+        (tmp_path / name).write_bytes(data)
+        line, fast = _ingest_both(tmp_path, monkeypatch, "gdelt1", tmp_path / name)
+        assert fast[0] == line[0] and fast[1] == line[1] and fast[0]["rows"] == 20
+        assert fast[3].isna().any() == (name == "crlf.tsv")   # CR LF throughout: the fast path
+
+
+def test_fast_path_reads_gzip_with_and_without_the_extension(store, tmp_path):
+    data = gzip.compress((INGEST / "gdelt2_from_gdelt1_sample.tsv").read_bytes())
+    for name in ("a.export.CSV.gz", "b.export.CSV"):
+        (tmp_path / name).write_bytes(data)
+        s = panmun.ingest_file(store, "gdelt2", tmp_path / name)
+        assert (s.rows, s.rejects) == (509, 0)
+    assert store.query("SELECT count(*) AS n FROM events WHERE source = 'gdelt2'")["n"].iloc[0] == 234
+
+
+def test_fast_path_only_for_large_plain_or_gzipped_gdelt(monkeypatch, tmp_path):
+    from panmun.ingest.formats import FORMATS
+    sample = INGEST / "gdelt1_sample.tsv"
+    monkeypatch.setattr(fastpath, "FAST_PATH_BYTES", sample.stat().st_size - 1)
+    assert fastpath.applies(FORMATS["gdelt1"], sample)
+    assert not fastpath.applies(FORMATS["icews"], INGEST / "icews_from_kb_2018.tsv")
+    archive = tmp_path / "g.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.write(sample, "g.tsv")
+    monkeypatch.setattr(fastpath, "FAST_PATH_BYTES", 0)
+    assert not fastpath.applies(FORMATS["gdelt1"], archive)
+    monkeypatch.setattr(fastpath, "FAST_PATH_BYTES", sample.stat().st_size)
+    assert not fastpath.applies(FORMATS["gdelt1"], sample)
+
+
+def test_fast_path_prepass_counts_lines_and_finds_bad_utf8(tmp_path):
+    path = tmp_path / "x.tsv"
+    path.write_bytes(b"a\tb\n\nc\xff\n\r\nd\te\tf")
+    counts = fastpath._prepass(path)
+    assert (counts.lines, counts.blank, counts.first_nf) == (5, 2, 2)
+    assert counts.bad == [(3, b"c\xff")]
+
+
+def test_fast_path_reads_a_file_opening_with_57_fields_as_the_57_field_layout(tmp_path, monkeypatch):
+    rows = (INGEST / "gdelt1_sample.tsv").read_bytes().split(b"\n")
+    path = tmp_path / "historical.tsv"
+    path.write_bytes(b"\n".join([r for r in rows if r.count(b"\t") == 56] +
+                                [r for r in rows if r.count(b"\t") == 57]) + b"\n")
+    line, fast = _ingest_both(tmp_path, monkeypatch, "gdelt1", path)
+    assert fast[0] == line[0] and fast[1] == line[1] and fast[0]["events"] == 282
+    pd.testing.assert_frame_equal(fast[2], line[2])
+    assert fast[3].isna().sum() == 48    # the 57-field rows in the region: read by DuckDB

@@ -33,7 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from panmun.errors import InputError, NotFoundError, StoreError
-from panmun.ingest import cns
+from panmun.ingest import cns, fastpath
 from panmun.ingest.codes import code_tables
 from panmun.ingest.formats import FORMAT_NAMES, FORMATS, Format, q
 from panmun.ingest.records import EVENT_COLUMNS
@@ -89,7 +89,8 @@ def ingest_file(store: Store, fmt: str, path: Path | str, *, all_actors: bool = 
     con = store.con
     _register_code_tables(con)
     started = time.perf_counter()
-    limit = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+    limit, ordered = con.execute(
+        "SELECT current_setting('memory_limit'), current_setting('preserve_insertion_order')").fetchall()[0]
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")   # spill to disk rather than grow
     con.execute("BEGIN TRANSACTION")
     try:
@@ -120,6 +121,7 @@ def ingest_file(store: Store, fmt: str, path: Path | str, *, all_actors: bool = 
         raise
     finally:
         con.execute(f"SET memory_limit = '{limit}'")
+        con.execute(f"SET preserve_insertion_order = {bool(ordered)}")   # the fast path unsets it
     assert summary.rows == summary.events + summary.rejects + summary.skipped
     return summary
 
@@ -173,9 +175,12 @@ class _Run:
         self.con, self.summary, self.fmt, self.all_actors = con, summary, fmt, all_actors
         self._kept_ready = False
         self._in_region = 0
+        self.fast_kept = False   # the fast path's kept rows are in ``_scan`` (see ingest.fastpath)
 
     # --- tab-separated and CSV formats --------------------------------------------
     def stream(self, spec: Format, path: Path, progress: Progress | None) -> None:
+        if fastpath.applies(spec, path) and fastpath.ingest(self, spec, path, progress):
+            return
         with open_members(path) as members:
             for name, stream in members:
                 if spec.kind == "lines":
@@ -310,18 +315,32 @@ class _Run:
 
     def finish(self, source: str) -> None:
         """Insert the kept rows not stored yet (first of each source id), in one statement."""
-        if not self._kept_ready:
-            return
         con = self.con
         cols = [c for c in EVENT_COLUMNS if c not in ("source", "line")]
+        listed = ", ".join(cols)
+        parts = []
+        if self._kept_ready:
+            parts.append(f"SELECT line, {listed} FROM _kept")
+        if self.fast_kept:   # the fast path's rows: no line numbers
+            parts.append(f"SELECT NULL::BIGINT AS line, {listed} FROM _scan")
+        if not parts:
+            return
+        kept = " UNION ALL ".join(parts)
+        # the per-id dedupe costs a sort of every kept row: only when some id repeats
+        repeats = con.execute(f"SELECT count(*) - count(DISTINCT source_id) FROM ({kept})").fetchall()[0][0]
+        dedupe = "QUALIFY row_number() OVER (PARTITION BY source_id ORDER BY line NULLS LAST) = 1" \
+            if repeats else ""
         inserted = con.execute(
-            f"""INSERT INTO events (id, origin, source, line, ingest_id, {', '.join(cols)})
-                SELECT ? || ':' || source_id, ?, ?, line, ?, {', '.join(cols)}
-                FROM _kept k
+            f"""INSERT INTO events (id, origin, source, line, ingest_id, {listed})
+                SELECT ? || ':' || source_id, ?, ?, line, ?, {listed}
+                FROM ({kept}) k
                 WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.source = ? AND e.source_id = k.source_id)
-                QUALIFY row_number() OVER (PARTITION BY source_id ORDER BY line) = 1""",
+                {dedupe}""",
             [source, f"ingest:{source}", source, self.summary.ingest_id, source]).fetchall()[0][0]
-        con.execute("DROP TABLE _kept")
+        if self._kept_ready:
+            con.execute("DROP TABLE _kept")
+        if self.fast_kept:
+            con.execute("DROP TABLE _scan")
         self.summary.events += inserted
         self.summary.skipped_stored += self._in_region - inserted
 

@@ -1,0 +1,284 @@
+"""The fast path for large GDELT files: DuckDB's own parallel CSV reader, exact counts.
+
+The line path (:mod:`panmun.ingest.engine`) numbers every line; that costs more than the
+parse itself. For a GDELT file larger than :data:`FAST_PATH_BYTES` (plain or gzipped, not
+zipped) the ingest is instead:
+
+1. a pre-pass in Python over the raw bytes, 4 MB at a time: count the non-blank lines
+   (``bytes``/numpy, C speed), and check the text is UTF-8 (``bytes.isascii``, else
+   ``bytes.decode``); only when a block fails is it split to find the lines at fault,
+   which are rejected as ``not UTF-8 text`` with their line numbers. A file whose lines
+   mix LF and CR LF ends (or hold a stray CR), or with a non-UTF-8 line whose first field
+   is not text either, goes to the line path instead (DuckDB's reader cannot place those);
+2. one streaming DuckDB statement: ``read_csv`` (tab-separated, no quoting, every field
+   VARCHAR, rejects stored) with the format's expressions, joins and checks, keeping
+   the region's rows and the rows a check rejects (and stray header lines) in ``_scan``;
+3. the exact line path, for the few rows the fast path cannot place on its own: lines
+   the reader rejected (wrong number of fields: GDELT 1.0's 57-field lines when the file
+   opens with 58 fields and the other way round, malformed lines), rows a check rejects,
+   header lines, and every row whose GLOBALEVENTID is that of a line that is not UTF-8
+   (this is how those lines are kept out of the fast path: DuckDB reads them as data).
+   Those rows are found again by one streaming pass with pyarrow (line number and the
+   first field), and they go through the line path with their line numbers, so their
+   rejects carry exactly the line path's lines, fields and reasons.
+
+Every other row is counted, not numbered: ``rows`` is the number of non-blank lines, and
+the rows neither kept nor handed to the line path are ``skipped_region``; so
+``rows = events + rejects + skipped`` holds exactly. Events stored by the fast path have
+``line`` NULL (their source id identifies the row); when a file holds one GLOBALEVENTID
+twice, the fast path keeps one of them (the line path keeps the first).
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import zipfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from panmun.ingest.formats import Format, lit, q
+from panmun.ingest.records import EVENT_COLUMNS
+from panmun.ingest.textio import line_batches, open_members
+
+if TYPE_CHECKING:   # pragma: no cover
+    from panmun.ingest.engine import Progress, _Run
+
+#: Files larger than this (bytes on disk) take the fast path; tests lower it to 0.
+FAST_PATH_BYTES = 64 << 20
+FAST_FORMATS = ("gdelt1", "gdelt2")
+#: DuckDB's working memory during the fast path's scan (it spills beyond it); the insert
+#: into ``events`` that follows needs the engine's MEMORY_LIMIT (its indexes must fit).
+FAST_MEMORY_LIMIT = "256MB"
+PREPASS_BLOCK = 4 << 20   # bytes the pre-pass reads at a time
+_NORMALISED_REF = re.compile(r"\bn\.(\w+)")
+
+
+def applies(spec: Format, path: Path) -> bool:
+    """Whether ``path`` goes through the fast path (a large plain or gzipped GDELT file)."""
+    return (spec.name in FAST_FORMATS and path.stat().st_size > FAST_PATH_BYTES
+            and not zipfile.is_zipfile(path))
+
+
+def _is_gzip(path: Path) -> bool:
+    with open(path, "rb") as f:
+        return f.read(2) == b"\x1f\x8b"
+
+
+class _Prepass:
+    """Counts of one file's lines, and its lines that are not UTF-8."""
+
+    def __init__(self) -> None:
+        self.lines = 0          # physical lines
+        self.blank = 0
+        self.bad: list[tuple[int, bytes]] = []
+        self.first_nf: int | None = None   # fields in the first non-blank line
+        self.cr = self.crlf = 0
+        self.last_newline = True
+
+    @property
+    def mixed_newlines(self) -> bool:
+        """A CR other than in CR LF line ends used throughout (DuckDB's reader refuses those)."""
+        lf = self.lines - (0 if self.last_newline else 1)
+        return self.cr != self.crlf or (self.cr > 0 and self.crlf != lf)
+
+    def block(self, data: bytes) -> None:
+        """Complete lines (``data`` ends with a newline, or is the file's last line)."""
+        if not data:
+            return
+        if b"\r" in data:
+            self.cr += data.count(b"\r")
+            self.crlf += data.count(b"\r\n")
+        arr = np.frombuffer(data, dtype=np.uint8)
+        ends = np.flatnonzero(arr == 10)
+        if len(ends) == 0 or ends[-1] != len(arr) - 1:
+            ends = np.append(ends, len(arr))      # the last line, without a newline
+            self.last_newline = False
+        starts = np.empty_like(ends)
+        starts[0] = 0
+        starts[1:] = ends[:-1] + 1
+        length = ends - starts
+        blank = (length == 0) | ((length == 1) & (arr[np.minimum(starts, len(arr) - 1)] == 13))
+        if self.first_nf is None:
+            nonblank = np.flatnonzero(~blank)
+            if len(nonblank):
+                i = nonblank[0]
+                self.first_nf = data[starts[i]:ends[i]].rstrip(b"\r").count(b"\t") + 1
+        try:
+            if not data.isascii():   # no copy for ASCII (most of GDELT); else decode, C speed
+                str(data, "utf-8")
+        except UnicodeDecodeError:
+            for i, (s, e) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
+                try:
+                    data[s:e].decode("utf-8")
+                except UnicodeDecodeError:
+                    self.bad.append((self.lines + i + 1, data[s:e].rstrip(b"\r")))
+        self.lines += len(ends)
+        self.blank += int(blank.sum())
+
+
+def _open(path: Path):
+    return gzip.open(path, "rb") if _is_gzip(path) else open(path, "rb")
+
+
+def _first_line_fields(path: Path) -> int | None:
+    """The number of fields of the first non-blank line."""
+    with _open(path) as stream:
+        for line in stream:
+            line = line.rstrip(b"\r\n")
+            if line:
+                return line.count(b"\t") + 1
+    return None
+
+
+def _prepass(path: Path, progress: Progress | None = None) -> _Prepass:
+    counts = _Prepass()
+    carry = b""
+    with _open(path) as stream:
+        while True:
+            chunk = stream.read(PREPASS_BLOCK)
+            if not chunk:
+                break
+            data = carry + chunk
+            cut = data.rfind(b"\n") + 1
+            counts.block(data[:cut])
+            carry = data[cut:]
+            if progress:
+                progress(len(chunk), 0)
+    counts.block(carry)
+    return counts
+
+
+def ingest(run: _Run, spec: Format, path: Path, progress: Progress | None) -> bool:
+    """Ingest ``path`` by the fast path; False (nothing done) if it cannot take this file."""
+    con, name, summary = run.con, str(path), run.summary
+    counts = _prepass(path, progress)
+    if counts.mixed_newlines:   # DuckDB's reader fails on a stray CR: the line path takes the file
+        return False
+    bad_ids: set[str] = set()
+    for _, raw in counts.bad:
+        try:
+            bad_ids.add(raw.split(b"\t", 1)[0].decode("utf-8"))
+        except UnicodeDecodeError:   # not even its id is text: the line path takes the file
+            return False
+    _scan(run, spec, path)
+    # the rows the line path must place: what the reader rejected, what a check rejected,
+    # header lines, and every row sharing its id with a line that is not UTF-8
+    lines = {r[0] for r in con.execute("SELECT DISTINCT line FROM _fp_rejects").fetchall()}
+    # (the reader reads an empty field as NULL; the line's first field is then "")
+    ids = {r[0] for r in con.execute(
+        "SELECT DISTINCT coalesce(_rid, '') FROM _scan WHERE _header OR _bad").fetchall()}
+    ids |= bad_ids
+    con.execute("DROP TABLE IF EXISTS _fp_rejects")
+    con.execute("DROP TABLE IF EXISTS _fp_rejects_scan")
+    if ids:
+        con.register("_fp_ids_in", pa.table({"id": pa.array(sorted(ids), type=pa.string())}))
+        try:
+            con.execute("""DELETE FROM _scan WHERE _header OR _bad
+                           OR coalesce(_rid, '') IN (SELECT id FROM _fp_ids_in)""")
+        finally:
+            con.unregister("_fp_ids_in")
+    exact = _find_lines(path, lines, ids) if (lines or ids) else None
+    handed = 0 if exact is None else len(exact)
+    fast_rows = counts.lines - counts.blank - len(counts.bad) - handed
+    kept = con.execute("SELECT count(*) FROM _scan").fetchall()[0][0]
+    summary.rows += fast_rows
+    summary.blank_lines += counts.blank
+    summary.skipped_region += fast_rows - kept
+    run._in_region += kept
+    run.fast_kept = True
+    for line, raw in counts.bad:
+        run._reject(name, line, None, "not UTF-8 text", raw.decode("utf-8", "replace"))
+    if exact is not None and len(exact):
+        run._process(spec, name, exact, list(spec.columns), split=True)
+    return True
+
+
+def _scan(run: _Run, spec: Format, path: Path) -> None:
+    """One streaming DuckDB pass: the region's rows, check-rejected rows and headers into ``_scan``."""
+    from panmun.ingest.engine import MEMORY_LIMIT, REGION_ACTORS, _sql_list
+
+    con = run.con
+    con.execute(f"SET memory_limit = '{FAST_MEMORY_LIMIT}'")
+    con.execute("SET preserve_insertion_order = false")   # rows carry no order here: faster, leaner
+    columns = list(spec.columns)
+    first_nf = _first_line_fields(path)
+    if first_nf in spec.field_counts:   # GDELT 1.0: read as the first line's layout
+        columns = columns[:first_nf]
+    used = _used_fields(spec) | {columns[0]}
+    projection = ", ".join(q(c) if c in columns else f"NULL::VARCHAR AS {q(c)}"
+                           for c in spec.columns if c in used)
+    types = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in columns) + "}"
+    literal = "'" + str(path).replace("'", "''") + "'"
+    compression = ", compression='gzip'" if _is_gzip(path) else ""
+    reader = (f"read_csv({literal}, delim='\\t', quote='', escape='', header=false, auto_detect=false, "
+              f"columns={types}, store_rejects=true, rejects_table='_fp_rejects', "
+              f"rejects_scan='_fp_rejects_scan'{compression})")
+    region = "TRUE" if run.all_actors else \
+        f"(actor1 IN {_sql_list(REGION_ACTORS)} OR actor2 IN {_sql_list(REGION_ACTORS)})"
+    con.execute("DROP TABLE IF EXISTS _fp_rejects")
+    con.execute("DROP TABLE IF EXISTS _fp_rejects_scan")
+    # DuckDB cannot estimate the file's rows and would build the join's hash table on the
+    # file rather than on the code table: twice as slow; keep the code table as build side
+    disabled = con.execute("SELECT current_setting('disabled_optimizers')").fetchall()[0][0]
+    ours = ",".join(filter(None, [disabled, "build_side_probe_side"]))
+    con.execute(f"SET disabled_optimizers = {lit(ours)}")
+    try:
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE _scan AS
+                        SELECT * FROM ({_verdict_sql(spec, columns[0], projection, reader)})
+                        WHERE _header OR _bad OR {region}""")
+    finally:
+        con.execute(f"SET disabled_optimizers = {lit(disabled or '')}")
+        # the insert into ``events`` grows its indexes, which must fit: the engine's limit again
+        con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+
+
+def _used_fields(spec: Format) -> set[str]:
+    from panmun.ingest.engine import _referenced_fields
+    return _referenced_fields(spec)
+
+
+def _verdict_sql(spec: Format, id_field: str, projection: str, reader: str) -> str:
+    """Per row: its id, whether it is a header line, whether a check rejects it, its event columns."""
+    def normalised(sql: str) -> str:
+        return _NORMALISED_REF.sub(lambda m: f"({spec.expressions[m.group(1)]})", sql)
+
+    expressions = dict(spec.expressions, root_code=f"left(({spec.expressions['cameo']}), 2)")
+    exprs = ", ".join(f"{expressions[c]} AS {c}" for c in EVENT_COLUMNS if c not in ("source", "line"))
+    bad = "CASE " + " ".join(f"WHEN {normalised(c.bad)} THEN TRUE" for c in spec.checks) + " ELSE FALSE END"
+    header = f"coalesce(r.{q(id_field)} = '{id_field}', FALSE)"
+    return f"""SELECT r.{q(id_field)} AS _rid, {header} AS _header, {bad} AS _bad, {exprs}
+               FROM (SELECT {projection} FROM {reader}) r {' '.join(spec.joins)}"""
+
+
+def _find_lines(path: Path, lines: set[int], ids: set[str]) -> pa.Table:
+    """The (line, text) of the lines numbered ``lines`` or whose first field is in ``ids``.
+
+    Blank lines and lines that are not UTF-8 are left out (the pre-pass counts them).
+    """
+    wanted_lines = pa.array(sorted(lines), type=pa.int64())
+    wanted_ids = pa.array(sorted(ids), type=pa.string())
+    parts = []
+    with open_members(path) as members:
+        for _, stream in members:
+            for batch in line_batches(stream):
+                first = _first_field(batch.text)
+                mask = pc.or_kleene(pc.is_in(batch.lines, value_set=wanted_lines),
+                                    pc.is_in(first, value_set=wanted_ids))
+                mask = pc.and_(pc.fill_null(mask, False),   # not blank, and UTF-8 (the pre-pass
+                               pc.fill_null(pc.not_equal(batch.text, ""), False))   # rejects those)
+                if pc.any(mask).as_py():
+                    parts.append(pa.table({"line": batch.lines.filter(mask),
+                                           "text": batch.text.filter(mask)}))
+    if not parts:
+        return pa.table({"line": pa.array([], pa.int64()), "text": pa.array([], pa.string())})
+    return pa.concat_tables(parts)
+
+
+def _first_field(text: pa.Array) -> pa.Array:
+    """The text before the first tab of each line (the GLOBALEVENTID)."""
+    return pc.list_element(pc.split_pattern(text, "\t", max_splits=1), 0)
