@@ -112,6 +112,12 @@ MIGRATIONS: tuple[Migration, ...] = (
             id BIGINT PRIMARY KEY DEFAULT nextval('briefing_ids'), made_at TIMESTAMP NOT NULL,
             state_at DATE NOT NULL, since DATE, html VARCHAR, pdf VARCHAR, who VARCHAR NOT NULL)""",
     )),
+    Migration(7, "drop the (source, source_id) index: the primary key already makes it unique", (
+        # an ingested event's id is '<source>:<source id>' and a curated one's is its source id
+        # (source 'kb'), so the primary key on id guarantees one row per source and source id;
+        # the second unique index only cost memory and time on every large ingest
+        "DROP INDEX events_source_id",
+    )),
 )
 
 LATEST = MIGRATIONS[-1].version
