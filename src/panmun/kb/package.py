@@ -101,7 +101,30 @@ def _tables(kb: KnowledgeBase) -> dict[str, tuple[list[dict], dict]]:
             _f("actor", required=True), _f("topic", required=True, enum=list(TOPICS)),
             _f("date", "date", required=True), _f("stance"), _f("source_url", required=True, **url),
             _f("source_date", "date")], "missingValues": [""]}),
+        "rules": (_rule_rows(kb), {"fields": [
+            _f("rule", required=True), _f("provision_id", required=True),
+            _f("relation", required=True, enum=["confirms", "violates"]), _f("title"),
+            _f("since", "date"), _f("since_event"), _f("until", "date"), _f("match"),
+            _f("rationale"), _f("source_url", **url)],
+            "primaryKey": ["rule", "provision_id"], "missingValues": [""],
+            "foreignKeys": [{"fields": ["provision_id"],
+                             "reference": {"resource": "provisions", "fields": ["id"]}}]}),
     }
+
+
+def _rule_rows(kb: KnowledgeBase) -> list[dict]:
+    """One row per compliance rule and provision it bears on; the match conditions as JSON."""
+    rows = []
+    for rule, *_ in kb.rules:
+        match = json.dumps(rule.match.model_dump(mode="json", exclude_none=True), ensure_ascii=False)
+        for provision in rule.provisions:
+            rows.append({"rule": rule.id, "provision_id": provision, "relation": rule.relation,
+                         "title": rule.title, "since": rule.since.isoformat() if rule.since else "",
+                         "since_event": rule.since_event or "",
+                         "until": rule.until.isoformat() if rule.until else "", "match": match,
+                         "rationale": rule.rationale,
+                         "source_url": rule.sources[0].url if rule.sources else ""})
+    return rows
 
 
 def write_datapackage(out: Path | str, kb: KnowledgeBase | None = None) -> Path:
@@ -124,7 +147,7 @@ def write_datapackage(out: Path | str, kb: KnowledgeBase | None = None) -> Path:
         "profile": "tabular-data-package",
         "name": "panmun-knowledge-base",
         "title": "panmun knowledge base: Korean Peninsula peace-process agreements, "
-                 "implementation, events and actor positions",
+                 "implementation, events, actor positions and compliance rules",
         "version": __version__,
         "licenses": [{"name": "CC-BY-SA-4.0", "title": "Creative Commons Attribution Share-Alike 4.0",
                       "path": "https://creativecommons.org/licenses/by-sa/4.0/"}],
