@@ -90,10 +90,9 @@ def _threshold_alerts(store: Store, start: dt.date, end: dt.date, s: AlertSettin
     table = index(store, dyad=list(s.dyads), freq="month", since=start, until=end, n_boot=0)
     if table.empty:
         return pd.DataFrame(columns=COLUMNS)
-    sums = table[["source", "dyad", "period", "period_end", "q1", "q2", "q3", "q4"]].copy()  # per source
-    sums["n"] = sums[["q1", "q2", "q3", "q4"]].sum(axis=1)
+    # one row per source, dyad and month (sources are never pooled)
+    sums = table.assign(n=table[["q1", "q2", "q3", "q4"]].sum(axis=1), net=table["net_coop"])
     sums = sums[sums["n"] >= s.min_events]
-    sums["net"] = (sums.q1 + sums.q2 - sums.q3 - sums.q4) / sums["n"]
     low = sums[sums["net"] <= s.net_coop_below]
     rows = []
     for r in low.itertuples():

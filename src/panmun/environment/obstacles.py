@@ -33,16 +33,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from panmun.agreements.scorecard import implementation_series
 from panmun.dates import as_date
 from panmun.environment.indices import check_freq, index
+from panmun.ingest.engine import REGION_ACTORS
 from panmun.store.db import Store
 
 KEY_DYADS: tuple[str, ...] = ("KOR-PRK", "USA-PRK")
-REGION: tuple[str, ...] = ("KOR", "PRK", "USA", "CHN", "JPN", "RUS", "UNO", "IAEA", "UNC")
 #: Knowledge-base events that open and close the pandemic border closure.
 CLOSURE_START_EVENT = "2020-01-22-dprk-bars-foreign-tourists"
 CLOSURE_END_EVENT = "2023-08-26-citizens-abroad-allowed-home"
@@ -99,10 +98,7 @@ def _cooperation_falls(store: Store, start: dt.date, end: dt.date, s: ObstacleSe
     if table.empty:
         return pd.DataFrame(columns=["period", "period_end", "trigger"])
     # each source is its own series: datasets are never pooled (one world event may be in several)
-    sums = table[["source", "dyad", "period", "period_end", "q1", "q2", "q3", "q4"]].copy()
-    n = sums[["q1", "q2", "q3", "q4"]].sum(axis=1)
-    sums["n"] = n
-    sums["net"] = np.where(n > 0, (sums.q1 + sums.q2 - sums.q3 - sums.q4) / n.where(n > 0, 1), np.nan)
+    sums = table.assign(n=table[["q1", "q2", "q3", "q4"]].sum(axis=1), net=table["net_coop"])
     sums = sums.sort_values(["source", "dyad", "period"])
     sums["prev_net"] = sums.groupby(["source", "dyad"])["net"].shift()
     sums["prev_n"] = sums.groupby(["source", "dyad"])["n"].shift()
@@ -137,7 +133,7 @@ def _event_factors(store: Store, start: dt.date, end: dt.date) -> pd.DataFrame:
         f"""SELECT id, actor1, coalesce(plover, type) AS category, greatest(0, -goldstein) AS weight,
                    source_url, abs(goldstein) AS size
             FROM events WHERE date BETWEEN ? AND ? AND goldstein IS NOT NULL
-              AND (actor1 IN {REGION} OR actor2 IN {REGION})""", [start, end])
+              AND (actor1 IN {REGION_ACTORS} OR actor2 IN {REGION_ACTORS})""", [start, end])
     events = events[events["weight"] > 0]
     total = events["weight"].sum()
     if events.empty or total <= 0:
@@ -172,9 +168,9 @@ def _us_china_z(store: Store, end: dt.date, freq: str) -> pd.DataFrame:
         return pd.DataFrame(columns=["period", "z", "net", "n"])
     # the source with the most USA-CHN events carries the series (sources are not pooled)
     main = table.groupby("source")["total"].sum().idxmax()
-    sums = table[table["source"] == main][["period", "q1", "q2", "q3", "q4"]].reset_index(drop=True)
+    sums = table[table["source"] == main].reset_index(drop=True)
     n = sums[["q1", "q2", "q3", "q4"]].sum(axis=1)
-    net = (sums.q1 + sums.q2 - sums.q3 - sums.q4) / n.where(n > 0)
+    net = sums["net_coop"]
     sd = net.std()
     z = (net - net.mean()) / sd if sd and sd > 0 else net * 0
     return pd.DataFrame({"period": sums.period, "z": z, "net": net, "n": n})

@@ -35,7 +35,7 @@ import pyarrow.compute as pc
 from panmun.errors import InputError, NotFoundError, StoreError
 from panmun.ingest import cns, fastpath
 from panmun.ingest.codes import code_tables
-from panmun.ingest.formats import FORMAT_NAMES, FORMATS, Format, q
+from panmun.ingest.formats import FORMAT_NAMES, FORMATS, Format, lit, q
 from panmun.ingest.records import EVENT_COLUMNS
 from panmun.ingest.textio import line_batches, open_members
 from panmun.store.db import Store
@@ -373,7 +373,12 @@ class _Run:
 
 
 def _has_surrogates(text: str) -> bool:
-    return any("\udc80" <= ch <= "\udcff" for ch in text) if "\\udc" in ascii(text) else False
+    """Whether a line decoded with ``surrogateescape`` held bytes that are not UTF-8."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _sql_list(values: Iterable[str]) -> str:
@@ -401,7 +406,7 @@ def _staged_sql(spec: Format, columns: list[str], split: bool) -> str:
         fields = ", ".join(f"f[{i + 1}] AS {q(c)}" for i, c in enumerate(columns) if c in used)
         first = columns[0]
         headed = spec.header or first == "GLOBALEVENTID"   # a GDELT file saved with its header
-        is_header = f"(f[1] = {_sql_list([first])[1:-1]})" if headed else "FALSE"
+        is_header = f"(f[1] = {lit(first)})" if headed else "FALSE"
         source = f"""(SELECT line, text, len(f) AS nf, {is_header} AS is_header, {fields}
                       FROM (SELECT line, text, string_split(text, chr(9)) AS f FROM _chunk
                             WHERE text IS NOT NULL AND text <> ''))"""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
+
 from panmun.environment.alerts import alerts
 from panmun.report.section import Section
 from panmun.store.db import Store
@@ -16,7 +18,7 @@ def last_briefing_date(store: Store, before: dt.date) -> dt.date | None:
     """The state date of the last briefing written for a date before ``before``, if any."""
     rows = store.query("SELECT max(state_at) AS at FROM briefings WHERE state_at < ?", [before])
     value = rows["at"].iloc[0]
-    return None if value is None or value != value else value.date() if hasattr(value, "date") else value
+    return None if pd.isna(value) else pd.Timestamp(value).date()
 
 
 def alerts_section(store: Store, at: dt.date) -> Section:
