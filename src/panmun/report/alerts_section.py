@@ -26,9 +26,12 @@ def alerts_section(store: Store, at: dt.date) -> Section:
     last = last_briefing_date(store, at)
     since = last + dt.timedelta(days=1) if last else at - DEFAULT_LOOKBACK
     table = alerts(store, since=since, until=at)
+    last_event = store.query("SELECT max(date) AS d FROM events WHERE date <= ?", [at])["d"].iloc[0]
+    last_event = None if pd.isna(last_event) else pd.Timestamp(last_event).date()
     return Section("alerts", f"Alerts since {since}", "alerts.html.j2",
                    {"alerts": table.head(SHOWN), "total": len(table), "since": since,
-                    "after_briefing": last is not None, "counts": table["kind"].value_counts().to_dict()})
+                    "after_briefing": last is not None, "last_event": last_event,
+                    "counts": table["kind"].value_counts().to_dict()})
 
 
 def record_briefing(store: Store, at: dt.date, html: str | None, pdf: str | None, who: str) -> None:
