@@ -7,6 +7,7 @@ import gzip
 import json
 import zipfile
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -297,6 +298,35 @@ def test_fast_path_prepass_counts_lines_and_finds_bad_utf8(tmp_path):
     counts = fastpath._prepass(path)
     assert (counts.lines, counts.blank, counts.first_nf) == (5, 2, 2)
     assert counts.bad == [(3, b"c\xff")]
+
+
+def _naive_counts(data: bytes) -> tuple[int, int, list[tuple[int, bytes]]]:
+    """Lines, blank lines and non-UTF-8 lines, one line at a time (the reference)."""
+    lines = data.split(b"\n")
+    if lines[-1] == b"":
+        lines.pop()                    # a final newline ends the last line
+    bad = []
+    for i, line in enumerate(lines, 1):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            bad.append((i, line.rstrip(b"\r")))
+    return len(lines), sum(line in (b"", b"\r") for line in lines), bad
+
+
+@pytest.mark.parametrize("block", [1, 7, 64, 1 << 20])
+def test_fast_path_prepass_counts_match_a_line_by_line_count_at_any_block_size(tmp_path, monkeypatch, block):
+    """Blank lines at block edges, runs of newlines, no final newline, CRs, bad bytes."""
+    monkeypatch.setattr(fastpath, "PREPASS_BLOCK", block)
+    rng = np.random.default_rng(block)
+    pieces = [b"a\tb", b"", b"caf\xc3\xa9\tx", b"\xff\tz", b"1\t2\t3", b"\r"]
+    for trial in range(40):
+        lines = [pieces[i] for i in rng.integers(0, len(pieces) if trial % 2 else 5, size=30)]
+        data = b"a\tb\n" + b"\n".join(lines) + (b"\n" if trial % 3 else b"")
+        path = tmp_path / f"t{trial}.tsv"
+        path.write_bytes(data)
+        counts = fastpath._prepass(path)
+        assert (counts.lines, counts.blank, counts.bad) == _naive_counts(data), data
 
 
 def test_fast_path_reads_a_file_opening_with_57_fields_as_the_57_field_layout(tmp_path, monkeypatch):

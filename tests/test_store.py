@@ -161,3 +161,27 @@ def test_upgrade_from_version_3_gives_curated_events_their_source_and_quad_class
     row = store.query("SELECT source, source_id, quad_class, root_code FROM events").iloc[0]
     assert (row["source"], row["source_id"], row["quad_class"], row["root_code"]) == \
         ("kb", "2019-01-01-old", 1, "03")
+
+
+def test_upgrade_to_version_8_keeps_every_event_and_drops_the_event_indexes(tmp_path):
+    """Migration 8 rebuilds events without the primary key and the date index."""
+    path = tmp_path / "v7.duckdb"
+    con = duckdb.connect(str(path))
+    migrate(con, target=7)
+    con.execute("""INSERT INTO events (id, date, actor1, type, cameo, goldstein, plover, source_url, origin,
+                                       source, source_id, quad_class, lat, ingest_id, line)
+                   VALUES ('gdelt2:1', DATE '2019-05-04', 'PRK', 'coded', '195', -10, 'ASSAULT', NULL,
+                           'ingest:gdelt2', 'gdelt2', '1', 4, 39.0, 1, 7),
+                          ('2018-04-27-summit', DATE '2018-04-27', 'KOR', 'summit', '036', 4,
+                           'CONSULT', 'https://example.org/s', 'kb', 'kb', '2018-04-27-summit', 1,
+                           NULL, NULL, NULL)""")
+    before = con.execute("SELECT * FROM events ORDER BY id").fetchall()
+    con.close()
+    store = connect(path)
+    assert store.schema_version == LATEST
+    assert store.con.execute("SELECT * FROM events ORDER BY id").fetchall() == before
+    indexes = store.con.execute("SELECT index_name FROM duckdb_indexes() WHERE table_name = 'events'").fetchall()
+    assert indexes == []
+    keys = store.con.execute("""SELECT count(*) FROM duckdb_constraints()
+                                WHERE table_name = 'events' AND constraint_type = 'PRIMARY KEY'""").fetchall()
+    assert keys == [(0,)]

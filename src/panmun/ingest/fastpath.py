@@ -79,6 +79,7 @@ class _Prepass:
         self.first_nf: int | None = None   # fields in the first non-blank line
         self.cr = self.crlf = 0
         self.last_newline = True
+        self._mask = np.empty(0, dtype=bool)   # reused: a block's byte masks cost no allocation
 
     @property
     def mixed_newlines(self) -> bool:
@@ -86,10 +87,33 @@ class _Prepass:
         lf = self.lines - (0 if self.last_newline else 1)
         return self.cr != self.crlf or (self.cr > 0 and self.crlf != lf)
 
-    def block(self, data: bytes) -> None:
-        """Complete lines (``data`` ends with a newline, or is the file's last line)."""
-        if not data:
+    def block(self, data: memoryview | bytes) -> None:
+        """Complete lines (``data`` ends with a newline, or is the file's last line).
+
+        Most blocks are UTF-8 and hold no CR: their lines and blank lines (two newlines
+        in a row) are counted with numpy over the bytes, without splitting them. Any
+        other block, and the first (whose first line gives the number of fields), is
+        split into lines.
+        """
+        if not len(data):
             return
+        arr = np.frombuffer(data, dtype=np.uint8)
+        if len(self._mask) < len(arr):
+            self._mask = np.empty(len(arr), dtype=bool)
+        mask = self._mask[:len(arr)]
+        has_cr = bool(np.equal(arr, 13, out=mask).any())
+        if self.first_nf is None or has_cr or not _is_utf8(data):
+            self._split_block(bytes(data))
+            return
+        newline = np.equal(arr, 10, out=mask)
+        self.lines += int(np.count_nonzero(newline))
+        self.blank += int(newline[0]) + int(np.count_nonzero(newline[1:] & newline[:-1]))
+        if not newline[-1]:
+            self.lines += 1                      # the last line, without a newline
+            self.last_newline = False
+
+    def _split_block(self, data: bytes) -> None:
+        """The exact count: every line's start and end, its blankness and its UTF-8."""
         if b"\r" in data:
             self.cr += data.count(b"\r")
             self.crlf += data.count(b"\r\n")
@@ -108,10 +132,7 @@ class _Prepass:
             if len(nonblank):
                 i = nonblank[0]
                 self.first_nf = data[starts[i]:ends[i]].rstrip(b"\r").count(b"\t") + 1
-        try:
-            if not data.isascii():   # no copy for ASCII (most of GDELT); else decode, C speed
-                str(data, "utf-8")
-        except UnicodeDecodeError:
+        if not _is_utf8(data):
             for i, (s, e) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
                 try:
                     data[s:e].decode("utf-8")
@@ -119,6 +140,18 @@ class _Prepass:
                     self.bad.append((self.lines + i + 1, data[s:e].rstrip(b"\r")))
         self.lines += len(ends)
         self.blank += int(blank.sum())
+
+
+def _is_utf8(data: memoryview | bytes) -> bool:
+    """Whether ``data`` is UTF-8 text: Arrow's validator, in place (decoding to a str would
+    allocate several times the block, and page faults then cost more than the check)."""
+    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64))
+    text = pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, pa.py_buffer(data)])
+    try:
+        text.validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
 
 
 def _open(path: Path):
@@ -136,20 +169,30 @@ def _first_line_fields(path: Path) -> int | None:
 
 
 def _prepass(path: Path, progress: Progress | None = None) -> _Prepass:
+    """Count the lines of ``path`` a block at a time, reading into one reused buffer.
+
+    After each read the complete lines are counted and the unfinished last line is moved
+    to the buffer's start; a line longer than the buffer doubles it.
+    """
     counts = _Prepass()
-    carry = b""
+    buf = bytearray(PREPASS_BLOCK)
+    held = 0                     # bytes of an unfinished line at the buffer's start
     with _open(path) as stream:
         while True:
-            chunk = stream.read(PREPASS_BLOCK)
-            if not chunk:
-                break
-            data = carry + chunk
-            cut = data.rfind(b"\n") + 1
-            counts.block(data[:cut])
-            carry = data[cut:]
+            if held == len(buf):
+                buf.extend(bytes(len(buf)))
+            with memoryview(buf) as view:
+                n = stream.readinto(view[held:])
+                if not n:
+                    break
+                end = held + n
+                cut = buf.rfind(b"\n", 0, end) + 1
+                counts.block(view[:cut])
+            buf[:end - cut] = buf[cut:end]
+            held = end - cut
             if progress:
-                progress(len(chunk), 0)
-    counts.block(carry)
+                progress(n, 0)
+    counts.block(bytes(buf[:held]))
     return counts
 
 

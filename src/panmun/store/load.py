@@ -75,17 +75,32 @@ def _insert(con, table: str, frame: pd.DataFrame) -> None:
     cols = ", ".join(frame.columns)
     con.register("_incoming", frame)
     try:
+        if table == "events":   # no primary key on events (migration 8): the check is here
+            _refuse_stored_event_ids(con)
         con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _incoming")
     except duckdb.ConstraintException as exc:
-        raise StoreError(
-            f"{table}: {exc}; another loaded folder already holds a record with this id",
-            hint="Give the record a new id, or remove the other folder's copy; "
-                 "`panmun kb validate` only compares an overlay with the built-in data.") from exc
+        raise _duplicate_id(table, str(exc)) from exc
     finally:
         try:
             con.unregister("_incoming")
         except duckdb.Error:
             pass  # the transaction is already aborted; the original error is what matters
+
+
+def _duplicate_id(table: str, detail: str) -> StoreError:
+    return StoreError(
+        f"{table}: {detail}; another loaded folder already holds a record with this id",
+        hint="Give the record a new id, or remove the other folder's copy; "
+             "`panmun kb validate` only compares an overlay with the built-in data.")
+
+
+def _refuse_stored_event_ids(con) -> None:
+    """Raise if an incoming event's id is already stored (events has no primary key)."""
+    taken = con.execute("""SELECT DISTINCT i.id FROM _incoming i JOIN events e ON e.id = i.id
+                           ORDER BY i.id LIMIT 5""").fetchall()
+    if taken:
+        ids = ", ".join(repr(r[0]) for r in taken)
+        raise _duplicate_id("events", f"Duplicate key: event id {ids} is already stored")
 
 
 def write_records(store: Store, kb: KnowledgeBase, origin: str, who: str, path: str | None) -> dict:

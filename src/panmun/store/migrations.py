@@ -118,6 +118,24 @@ MIGRATIONS: tuple[Migration, ...] = (
         # the second unique index only cost memory and time on every large ingest
         "DROP INDEX events_source_id",
     )),
+    Migration(8, "events without ART indexes: bulk ingests stay fast and within bounded memory", (
+        # An ART index (the primary key on id, the date index) must be held whole in memory
+        # while rows are added, so an ingest's memory grew with the file and the store and its
+        # time doubled. Without them DuckDB's min/max zone maps serve date ranges; ids stay
+        # unique because every writer checks: ingests skip stored (source, source_id) pairs
+        # (an ingested id is '<source>:<source id>'), and the knowledge-base loader refuses an
+        # id that another loaded folder holds (store.load).
+        """CREATE TABLE events_v8 (
+            id VARCHAR NOT NULL, date DATE NOT NULL, end_date DATE, actor1 VARCHAR, actor2 VARCHAR,
+            type VARCHAR NOT NULL, cameo VARCHAR, goldstein DOUBLE, plover VARCHAR, summary VARCHAR,
+            source_url VARCHAR, source_date DATE, source_title VARCHAR, note VARCHAR,
+            origin VARCHAR NOT NULL, source VARCHAR, source_id VARCHAR, quad_class INTEGER,
+            root_code VARCHAR, lat DOUBLE, lon DOUBLE, mentions INTEGER, ingest_id BIGINT, line BIGINT)""",
+        "INSERT INTO events_v8 SELECT * FROM events ORDER BY date, id",
+        "DROP INDEX events_date",
+        "DROP TABLE events",
+        "ALTER TABLE events_v8 RENAME TO events",
+    )),
 )
 
 LATEST = MIGRATIONS[-1].version
