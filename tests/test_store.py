@@ -180,7 +180,8 @@ def test_upgrade_to_version_8_keeps_every_event_and_drops_the_event_indexes(tmp_
     store = connect(path)
     assert store.schema_version == LATEST
     assert store.con.execute("SELECT * FROM events ORDER BY id").fetchall() == before
-    indexes = store.con.execute("SELECT index_name FROM duckdb_indexes() WHERE table_name = 'events'").fetchall()
+    indexes = store.con.execute(
+        "SELECT index_name FROM duckdb_indexes() WHERE table_name = 'events'").fetchall()
     assert indexes == []
     keys = store.con.execute("""SELECT count(*) FROM duckdb_constraints()
                                 WHERE table_name = 'events' AND constraint_type = 'PRIMARY KEY'""").fetchall()
