@@ -45,7 +45,7 @@ from panmun.store.db import Store
 REGION_ACTORS: tuple[str, ...] = ("KOR", "PRK", "USA", "CHN", "JPN", "RUS", "UNO", "IAEA", "UNC")
 CSV_BATCH = 50_000
 RAW_LIMIT = 500   # characters of a rejected line kept for the analyst to see
-MEMORY_LIMIT = "1GB"   # DuckDB's working memory during an ingest; beyond it, it spills to disk
+MEMORY_LIMIT = "256MB"   # DuckDB's working memory during an ingest; beyond it, it spills to disk
 
 Progress = Callable[[int, int], None]   # (bytes consumed since the last call, data rows so far)
 
@@ -175,7 +175,7 @@ class _Run:
         self.con, self.summary, self.fmt, self.all_actors = con, summary, fmt, all_actors
         self._kept_ready = False
         self._in_region = 0
-        self.fast_kept = False   # the fast path's kept rows are in ``_scan`` (see ingest.fastpath)
+        self.fast_inserted = False   # the fast path has inserted rows into events (ingest.fastpath)
 
     # --- tab-separated and CSV formats --------------------------------------------
     def stream(self, spec: Format, path: Path, progress: Progress | None) -> None:
@@ -314,35 +314,41 @@ class _Run:
         self._in_region += kept
 
     def finish(self, source: str) -> None:
-        """Insert the kept rows not stored yet (first of each source id), in one statement."""
-        con = self.con
+        """Store the kept rows not stored before, one row per source id.
+
+        The fast path has already inserted its rows (``line`` NULL); here its rows whose
+        source id an earlier ingest stored, or the file repeats, are removed, and the line
+        path's rows are inserted: a line path row is preferred to a fast path row with
+        the same id (it was handed over because its id needs the first-line rule), and of
+        the line path's rows with one id the first line is kept.
+        """
+        con, ingest_id = self.con, self.summary.ingest_id
         cols = [c for c in EVENT_COLUMNS if c not in ("source", "line")]
         listed = ", ".join(cols)
-        parts = []
+        if self.fast_inserted:
+            con.execute(
+                """DELETE FROM events n WHERE n.ingest_id = ? AND EXISTS (
+                       SELECT 1 FROM events o WHERE o.source = ? AND o.source_id = n.source_id
+                       AND o.ingest_id IS DISTINCT FROM n.ingest_id)""", [ingest_id, source])
+            if self._kept_ready:
+                con.execute("""DELETE FROM events WHERE ingest_id = ?
+                               AND source_id IN (SELECT source_id FROM _kept)""", [ingest_id])
+            _drop_repeated_ids(con, ingest_id)
         if self._kept_ready:
-            parts.append(f"SELECT line, {listed} FROM _kept")
-        if self.fast_kept:   # the fast path's rows: no line numbers
-            parts.append(f"SELECT NULL::BIGINT AS line, {listed} FROM _scan")
-        if not parts:
-            return
-        kept = " UNION ALL ".join(parts)
-        # the per-id dedupe costs a sort of every kept row: only when some id repeats
-        repeats = con.execute(f"SELECT count(*) - count(DISTINCT source_id) FROM ({kept})").fetchall()[0][0]
-        dedupe = "QUALIFY row_number() OVER (PARTITION BY source_id ORDER BY line NULLS LAST) = 1" \
-            if repeats else ""
-        inserted = con.execute(
-            f"""INSERT INTO events (id, origin, source, line, ingest_id, {listed})
-                SELECT ? || ':' || source_id, ?, ?, line, ?, {listed}
-                FROM ({kept}) k
-                WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.source = ? AND e.source_id = k.source_id)
-                {dedupe}""",
-            [source, f"ingest:{source}", source, self.summary.ingest_id, source]).fetchall()[0][0]
-        if self._kept_ready:
+            # the per-id dedupe costs a sort of every kept row: only when some id repeats
+            repeats = con.execute("SELECT count(*) - count(DISTINCT source_id) FROM _kept").fetchall()[0][0]
+            dedupe = "QUALIFY row_number() OVER (PARTITION BY source_id ORDER BY line) = 1" if repeats else ""
+            con.execute(
+                f"""INSERT INTO events (id, origin, source, line, ingest_id, {listed})
+                    SELECT ? || ':' || source_id, ?, ?, line, ?, {listed}
+                    FROM _kept k
+                    WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.source = ? AND e.source_id = k.source_id)
+                    {dedupe}""",
+                [source, f"ingest:{source}", source, ingest_id, source])
             con.execute("DROP TABLE _kept")
-        if self.fast_kept:
-            con.execute("DROP TABLE _scan")
-        self.summary.events += inserted
-        self.summary.skipped_stored += self._in_region - inserted
+        stored = con.execute("SELECT count(*) FROM events WHERE ingest_id = ?", [ingest_id]).fetchall()[0][0]
+        self.summary.events += stored
+        self.summary.skipped_stored += self._in_region - stored
 
     # --- the CNS layout (small files, quoted multi-line fields) ------------------
     def cns(self, path: Path, progress: Progress | None) -> None:
@@ -379,6 +385,17 @@ def _has_surrogates(text: str) -> bool:
     except UnicodeEncodeError:
         return True
     return False
+
+
+def _drop_repeated_ids(con: duckdb.DuckDBPyConnection, ingest_id: int) -> None:
+    """Of the rows an ingest stored with one source id, keep the first stored."""
+    repeats = con.execute("SELECT count(*) - count(DISTINCT source_id) FROM events WHERE ingest_id = ?",
+                          [ingest_id]).fetchall()[0][0]
+    if repeats:
+        con.execute("""DELETE FROM events WHERE rowid IN (
+                           SELECT rowid FROM events WHERE ingest_id = ?
+                           QUALIFY row_number() OVER (PARTITION BY source_id ORDER BY rowid) > 1)""",
+                    [ingest_id])
 
 
 def _sql_list(values: Iterable[str]) -> str:

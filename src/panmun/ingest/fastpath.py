@@ -4,29 +4,35 @@ The line path (:mod:`panmun.ingest.engine`) numbers every line; that costs more 
 parse itself. For a GDELT file larger than :data:`FAST_PATH_BYTES` (plain or gzipped, not
 zipped) the ingest is instead:
 
-1. a pre-pass in Python over the raw bytes, 4 MB at a time: count the non-blank lines
-   (``bytes``/numpy, C speed), and check the text is UTF-8 (``bytes.isascii``, else
-   ``bytes.decode``); only when a block fails is it split to find the lines at fault,
+1. a pre-pass in Python over the raw bytes, 4 MB at a time into one reused buffer:
+   count the lines and blank lines (numpy) and check the text is UTF-8 (Arrow's
+   validator, in place); only when a block fails is it split to find the lines at fault,
    which are rejected as ``not UTF-8 text`` with their line numbers. A file whose lines
    mix LF and CR LF ends (or hold a stray CR), or with a non-UTF-8 line whose first field
    is not text either, goes to the line path instead (DuckDB's reader cannot place those);
 2. one streaming DuckDB statement: ``read_csv`` (tab-separated, no quoting, every field
-   VARCHAR, rejects stored) with the format's expressions, joins and checks, keeping
-   the region's rows and the rows a check rejects (and stray header lines) in ``_scan``;
+   VARCHAR, rejects stored) with the format's expressions, joins and checks, inserting
+   the region's good rows straight into ``events`` (``line`` NULL: their source id
+   identifies the row). No copy of the rows is made on the way, so DuckDB's memory
+   limit bounds the ingest's memory whatever the file's size. Header lines, rows a
+   check rejects, and rows sharing an id with a line that is not UTF-8 are not
+   inserted: a DuckDB function with a side effect (:class:`_HandOver`), called only on
+   those rows, collects their ids;
 3. the exact line path, for the few rows the fast path cannot place on its own: lines
    the reader rejected (wrong number of fields: GDELT 1.0's 57-field lines when the file
-   opens with 58 fields and the other way round, malformed lines), rows a check rejects,
-   header lines, and every row whose GLOBALEVENTID is that of a line that is not UTF-8
-   (this is how those lines are kept out of the fast path: DuckDB reads them as data).
-   Those rows are found again by one streaming pass with pyarrow (line number and the
-   first field), and they go through the line path with their line numbers, so their
-   rejects carry exactly the line path's lines, fields and reasons.
+   opens with 58 fields and the other way round, malformed lines) and every row whose
+   id was handed over in step 2 (rows of the fast path with such an id are deleted
+   again, so the line path's first-line rule decides). Those rows are found again by
+   one streaming pass with pyarrow (line number and the first field), and they go
+   through the line path with their line numbers, so their rejects carry exactly the
+   line path's lines, fields and reasons.
 
 Every other row is counted, not numbered: ``rows`` is the number of non-blank lines, and
-the rows neither kept nor handed to the line path are ``skipped_region``; so
-``rows = events + rejects + skipped`` holds exactly. Events stored by the fast path have
-``line`` NULL (their source id identifies the row); when a file holds one GLOBALEVENTID
-twice, the fast path keeps one of them (the line path keeps the first).
+the rows neither inserted nor handed to the line path are ``skipped_region``; so
+``rows = events + rejects + skipped`` holds exactly. Rows whose source id an earlier
+ingest stored, and second rows of an id the file repeats, are removed in
+``_Run.finish`` (when a file holds one GLOBALEVENTID twice, the fast path keeps one of
+them; the line path keeps the first).
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -51,9 +58,6 @@ if TYPE_CHECKING:   # pragma: no cover
 #: Files larger than this (bytes on disk) take the fast path; tests lower it to 0.
 FAST_PATH_BYTES = 64 << 20
 FAST_FORMATS = ("gdelt1", "gdelt2")
-#: DuckDB's working memory during the fast path's scan (it spills beyond it); the insert
-#: into ``events`` that follows needs the engine's MEMORY_LIMIT (its indexes must fit).
-FAST_MEMORY_LIMIT = "256MB"
 PREPASS_BLOCK = 4 << 20   # bytes the pre-pass reads at a time
 _NORMALISED_REF = re.compile(r"\bn\.(\w+)")
 
@@ -208,32 +212,31 @@ def ingest(run: _Run, spec: Format, path: Path, progress: Progress | None) -> bo
             bad_ids.add(raw.split(b"\t", 1)[0].decode("utf-8"))
         except UnicodeDecodeError:   # not even its id is text: the line path takes the file
             return False
-    _scan(run, spec, path)
+    inserted, handed_ids = _insert(run, spec, path, bad_ids)
     # the rows the line path must place: what the reader rejected, what a check rejected,
-    # header lines, and every row sharing its id with a line that is not UTF-8
+    # header lines, and every row sharing its id with one of those or with a line that is
+    # not UTF-8 (the line path then decides which of a repeated id's rows is kept)
     lines = {r[0] for r in con.execute("SELECT DISTINCT line FROM _fp_rejects").fetchall()}
-    # (the reader reads an empty field as NULL; the line's first field is then "")
-    ids = {r[0] for r in con.execute(
-        "SELECT DISTINCT coalesce(_rid, '') FROM _scan WHERE _header OR _bad").fetchall()}
-    ids |= bad_ids
+    ids = handed_ids | bad_ids
     con.execute("DROP TABLE IF EXISTS _fp_rejects")
     con.execute("DROP TABLE IF EXISTS _fp_rejects_scan")
     if ids:
         con.register("_fp_ids_in", pa.table({"id": pa.array(sorted(ids), type=pa.string())}))
         try:
-            con.execute("""DELETE FROM _scan WHERE _header OR _bad
-                           OR coalesce(_rid, '') IN (SELECT id FROM _fp_ids_in)""")
+            inserted -= con.execute(
+                """DELETE FROM events WHERE ingest_id = ? AND line IS NULL
+                   AND coalesce(source_id, '') IN (SELECT id FROM _fp_ids_in)""",
+                [summary.ingest_id]).fetchall()[0][0]
         finally:
             con.unregister("_fp_ids_in")
     exact = _find_lines(path, lines, ids) if (lines or ids) else None
     handed = 0 if exact is None else len(exact)
     fast_rows = counts.lines - counts.blank - len(counts.bad) - handed
-    kept = con.execute("SELECT count(*) FROM _scan").fetchall()[0][0]
     summary.rows += fast_rows
     summary.blank_lines += counts.blank
-    summary.skipped_region += fast_rows - kept
-    run._in_region += kept
-    run.fast_kept = True
+    summary.skipped_region += fast_rows - inserted
+    run._in_region += inserted
+    run.fast_inserted = True
     for line, raw in counts.bad:
         run._reject(name, line, None, "not UTF-8 text", raw.decode("utf-8", "replace"))
     if exact is not None and len(exact):
@@ -241,13 +244,34 @@ def ingest(run: _Run, spec: Format, path: Path, progress: Progress | None) -> bo
     return True
 
 
-def _scan(run: _Run, spec: Format, path: Path) -> None:
-    """One streaming DuckDB pass: the region's rows, check-rejected rows and headers into ``_scan``."""
-    from panmun.ingest.engine import MEMORY_LIMIT, REGION_ACTORS, _sql_list
+class _HandOver:
+    """The ids of rows the line path must place (header lines, rows a check rejects).
+
+    Registered with DuckDB as a vectorised function with a side effect, called (by a
+    ``CASE``) only on those rows: so the one streaming statement that inserts the
+    region's good rows into ``events`` also reports, on the way, the few rows it leaves
+    out for another reason than the region. It returns FALSE: such a row is not inserted.
+    """
+
+    NAME = "_panmun_hand_over"
+
+    def __init__(self) -> None:
+        self.ids: set[str] = set()
+
+    def __call__(self, rid: pa.Array) -> pa.Array:
+        self.ids.update(rid.to_pylist())
+        return pa.array(np.zeros(len(rid), dtype=bool))
+
+
+def _insert(run: _Run, spec: Format, path: Path, bad_ids: set[str]) -> tuple[int, set[str]]:
+    """One streaming DuckDB statement: the region's good rows of ``path`` into ``events``.
+
+    Returns the number of rows inserted and the ids handed to the line path. Rows already
+    stored, and ids the file repeats, are removed afterwards by ``_Run.finish``.
+    """
+    from panmun.ingest.engine import REGION_ACTORS, _sql_list
 
     con = run.con
-    con.execute(f"SET memory_limit = '{FAST_MEMORY_LIMIT}'")
-    con.execute("SET preserve_insertion_order = false")   # rows carry no order here: faster, leaner
     columns = list(spec.columns)
     first_nf = _first_line_fields(path)
     if first_nf in spec.field_counts:   # GDELT 1.0: read as the first line's layout
@@ -256,28 +280,39 @@ def _scan(run: _Run, spec: Format, path: Path) -> None:
     projection = ", ".join(q(c) if c in columns else f"NULL::VARCHAR AS {q(c)}"
                            for c in spec.columns if c in used)
     types = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in columns) + "}"
-    literal = "'" + str(path).replace("'", "''") + "'"
     compression = ", compression='gzip'" if _is_gzip(path) else ""
-    reader = (f"read_csv({literal}, delim='\\t', quote='', escape='', header=false, auto_detect=false, "
-              f"columns={types}, store_rejects=true, rejects_table='_fp_rejects', "
+    reader = (f"read_csv({lit(str(path))}, delim='\\t', quote='', escape='', header=false, "
+              f"auto_detect=false, columns={types}, store_rejects=true, rejects_table='_fp_rejects', "
               f"rejects_scan='_fp_rejects_scan'{compression})")
     region = "TRUE" if run.all_actors else \
         f"(actor1 IN {_sql_list(REGION_ACTORS)} OR actor2 IN {_sql_list(REGION_ACTORS)})"
+    not_utf8 = f"coalesce(_rid, '') IN {_sql_list(sorted(bad_ids))} OR " if bad_ids else ""
+    cols = [c for c in EVENT_COLUMNS if c not in ("source", "line")]
+    listed = ", ".join(cols)
+    hand_over = _HandOver()
+    con.create_function(_HandOver.NAME, hand_over, [duckdb.sqltype("VARCHAR")], duckdb.sqltype("BOOLEAN"),
+                        type="arrow", side_effects=True)
     con.execute("DROP TABLE IF EXISTS _fp_rejects")
     con.execute("DROP TABLE IF EXISTS _fp_rejects_scan")
+    con.execute("SET preserve_insertion_order = false")   # rows carry no order here: faster, leaner
     # DuckDB cannot estimate the file's rows and would build the join's hash table on the
     # file rather than on the code table: twice as slow; keep the code table as build side
     disabled = con.execute("SELECT current_setting('disabled_optimizers')").fetchall()[0][0]
     ours = ",".join(filter(None, [disabled, "build_side_probe_side"]))
     con.execute(f"SET disabled_optimizers = {lit(ours)}")
     try:
-        con.execute(f"""CREATE OR REPLACE TEMP TABLE _scan AS
-                        SELECT * FROM ({_verdict_sql(spec, columns[0], projection, reader)})
-                        WHERE _header OR _bad OR {region}""")
+        inserted = con.execute(
+            f"""INSERT INTO events (id, origin, source, line, ingest_id, {listed})
+                SELECT {lit(spec.name + ':')} || source_id, {lit('ingest:' + spec.name)}, {lit(spec.name)},
+                       NULL, ?, {listed}
+                FROM ({_verdict_sql(spec, columns[0], projection, reader)})
+                WHERE CASE WHEN {not_utf8}_header OR _bad THEN {_HandOver.NAME}(coalesce(_rid, ''))
+                           ELSE {region} END""",
+            [run.summary.ingest_id]).fetchall()[0][0]
     finally:
         con.execute(f"SET disabled_optimizers = {lit(disabled or '')}")
-        # the insert into ``events`` grows its indexes, which must fit: the engine's limit again
-        con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+        con.remove_function(_HandOver.NAME)
+    return inserted, hand_over.ids
 
 
 def _used_fields(spec: Format) -> set[str]:
