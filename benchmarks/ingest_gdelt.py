@@ -110,7 +110,9 @@ RUNNERS = {"panmun": run_panmun, "pandas": run_pandas, "duckdb": run_bare_duckdb
 
 def child(which: str, path: str) -> None:
     result = RUNNERS[which](path)
-    result["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    result["peak_mib"] = usage.ru_maxrss / 1024
+    result["cpu_seconds"] = usage.ru_utime + usage.ru_stime   # the whole process, imports included
     print(json.dumps(result))
 
 

@@ -242,7 +242,16 @@ def test_fast_path_edge_cases_match_the_line_path(tmp_path, monkeypatch):
     bad_date = b"\t".join([first, b"20180230", rest])                    # same id as good[5]
     latin1 = ids[7] + b"\tCAF\xe9" + good[8].split(b"\t", 2)[2]           # same id as good[7]
     header = "\t".join(GDELT1_COLUMNS).encode()
-    data = b"\n".join([header, *good[:20], b"", b"", bad_date, latin1, good[3], b"  ",
+
+    def edited(row: bytes, field: str, value: bytes) -> bytes:
+        fields = row.split(b"\t")
+        fields[GDELT1_COLUMNS.index(field)] = value
+        return b"\t".join(fields)
+    odd = [edited(good[10], "NumMentions", b"many"),         # the reader rejects it, the line path keeps it
+           edited(good[11], "ActionGeo_Lat", b"north"),      # likewise (no location)
+           edited(good[12], "SOURCEURL", b" https://example.org/a "),   # spaces trimmed
+           edited(good[13], "QuadClass", b"7")]              # a check rejects it
+    data = b"\n".join([header, *good[:10], *odd, *good[14:20], b"", b"", bad_date, latin1, good[3], b"  ",
                        *rows[20:40], good[1].replace(ids[1], b"", 1)])   # no final newline
     path = tmp_path / "edge.export.CSV"
     path.write_bytes(data)
@@ -254,7 +263,10 @@ def test_fast_path_edge_cases_match_the_line_path(tmp_path, monkeypatch):
     assert (s["header_lines"], s["blank_lines"]) == (1, 2)
     reasons = {r[2] for r in line[1]}
     assert "not UTF-8 text" in reasons and "missing GLOBALEVENTID" in reasons
-    assert "not a valid date: 20180230" in reasons
+    assert "not a valid date: 20180230" in reasons and "QuadClass must be 1-4, not 7" in reasons
+    stored = line[2].set_index("source_id")
+    assert pd.isna(stored.loc[ids[10].decode(), "mentions"]) and pd.isna(stored.loc[ids[11].decode(), "lat"])
+    assert stored.loc[ids[12].decode(), "source_url"] == "https://example.org/a"
     assert any(r.startswith("expected 57 or 58 fields, found 1") for r in reasons)
 
 

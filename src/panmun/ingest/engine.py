@@ -326,10 +326,14 @@ class _Run:
         cols = [c for c in EVENT_COLUMNS if c not in ("source", "line")]
         listed = ", ".join(cols)
         if self.fast_inserted:
-            con.execute(
-                """DELETE FROM events n WHERE n.ingest_id = ? AND EXISTS (
-                       SELECT 1 FROM events o WHERE o.source = ? AND o.source_id = n.source_id
-                       AND o.ingest_id IS DISTINCT FROM n.ingest_id)""", [ingest_id, source])
+            earlier = con.execute(
+                "SELECT count(*) FROM events WHERE source = ? AND ingest_id IS DISTINCT FROM ?",
+                [source, ingest_id]).fetchall()[0][0]
+            if earlier:   # (a first ingest of a source skips this join over every new row)
+                con.execute(
+                    """DELETE FROM events n WHERE n.ingest_id = ? AND EXISTS (
+                           SELECT 1 FROM events o WHERE o.source = ? AND o.source_id = n.source_id
+                           AND o.ingest_id IS DISTINCT FROM n.ingest_id)""", [ingest_id, source])
             if self._kept_ready:
                 con.execute("""DELETE FROM events WHERE ingest_id = ?
                                AND source_id IN (SELECT source_id FROM _kept)""", [ingest_id])

@@ -59,6 +59,14 @@ if TYPE_CHECKING:   # pragma: no cover
 FAST_PATH_BYTES = 64 << 20
 FAST_FORMATS = ("gdelt1", "gdelt2")
 PREPASS_BLOCK = 4 << 20   # bytes the pre-pass reads at a time
+#: GDELT fields the reader parses itself (a date as YYYYMMDD), and the normalised columns
+#: that are then those fields as they are. A value the reader cannot parse makes it reject
+#: the row, so the row goes to the line path, whose checks give the reason (or keep it:
+#: the line path stores an unreadable NumMentions or location as NULL).
+READER_TYPES = {"SQLDATE": "DATE", "QuadClass": "INTEGER", "GoldsteinScale": "DOUBLE",
+                "NumMentions": "INTEGER", "ActionGeo_Lat": "DOUBLE", "ActionGeo_Long": "DOUBLE"}
+TYPED_EXPRESSIONS = {"date": 'r."SQLDATE"', "quad_class": 'r."QuadClass"', "goldstein": 'r."GoldsteinScale"',
+                     "mentions": 'r."NumMentions"', "lat": 'r."ActionGeo_Lat"', "lon": 'r."ActionGeo_Long"'}
 _NORMALISED_REF = re.compile(r"\bn\.(\w+)")
 
 
@@ -269,7 +277,6 @@ def _insert(run: _Run, spec: Format, path: Path, bad_ids: set[str]) -> tuple[int
     Returns the number of rows inserted and the ids handed to the line path. Rows already
     stored, and ids the file repeats, are removed afterwards by ``_Run.finish``.
     """
-    from panmun.ingest.engine import REGION_ACTORS, _sql_list
 
     con = run.con
     columns = list(spec.columns)
@@ -277,18 +284,14 @@ def _insert(run: _Run, spec: Format, path: Path, bad_ids: set[str]) -> tuple[int
     if first_nf in spec.field_counts:   # GDELT 1.0: read as the first line's layout
         columns = columns[:first_nf]
     used = _used_fields(spec) | {columns[0]}
-    projection = ", ".join(q(c) if c in columns else f"NULL::VARCHAR AS {q(c)}"
+    projection = ", ".join(q(c) if c in columns else f"NULL::{READER_TYPES.get(c, 'VARCHAR')} AS {q(c)}"
                            for c in spec.columns if c in used)
-    types = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in columns) + "}"
+    types = "{" + ", ".join(f"'{c}': '{READER_TYPES.get(c, 'VARCHAR')}'" for c in columns) + "}"
     compression = ", compression='gzip'" if _is_gzip(path) else ""
     reader = (f"read_csv({lit(str(path))}, delim='\\t', quote='', escape='', header=false, "
-              f"auto_detect=false, columns={types}, store_rejects=true, rejects_table='_fp_rejects', "
+              f"auto_detect=false, columns={types}, dateformat='%Y%m%d', store_rejects=true, "
+              f"rejects_table='_fp_rejects', "
               f"rejects_scan='_fp_rejects_scan'{compression})")
-    region = "TRUE" if run.all_actors else \
-        f"(actor1 IN {_sql_list(REGION_ACTORS)} OR actor2 IN {_sql_list(REGION_ACTORS)})"
-    not_utf8 = f"coalesce(_rid, '') IN {_sql_list(sorted(bad_ids))} OR " if bad_ids else ""
-    cols = [c for c in EVENT_COLUMNS if c not in ("source", "line")]
-    listed = ", ".join(cols)
     hand_over = _HandOver()
     con.create_function(_HandOver.NAME, hand_over, [duckdb.sqltype("VARCHAR")], duckdb.sqltype("BOOLEAN"),
                         type="arrow", side_effects=True)
@@ -301,14 +304,8 @@ def _insert(run: _Run, spec: Format, path: Path, bad_ids: set[str]) -> tuple[int
     ours = ",".join(filter(None, [disabled, "build_side_probe_side"]))
     con.execute(f"SET disabled_optimizers = {lit(ours)}")
     try:
-        inserted = con.execute(
-            f"""INSERT INTO events (id, origin, source, line, ingest_id, {listed})
-                SELECT {lit(spec.name + ':')} || source_id, {lit('ingest:' + spec.name)}, {lit(spec.name)},
-                       NULL, ?, {listed}
-                FROM ({_verdict_sql(spec, columns[0], projection, reader)})
-                WHERE CASE WHEN {not_utf8}_header OR _bad THEN {_HandOver.NAME}(coalesce(_rid, ''))
-                           ELSE {region} END""",
-            [run.summary.ingest_id]).fetchall()[0][0]
+        inserted = con.execute(_insert_sql(spec, columns[0], projection, reader, bad_ids, run.all_actors),
+                               [run.summary.ingest_id]).fetchall()[0][0]
     finally:
         con.execute(f"SET disabled_optimizers = {lit(disabled or '')}")
         con.remove_function(_HandOver.NAME)
@@ -320,17 +317,37 @@ def _used_fields(spec: Format) -> set[str]:
     return _referenced_fields(spec)
 
 
-def _verdict_sql(spec: Format, id_field: str, projection: str, reader: str) -> str:
-    """Per row: its id, whether it is a header line, whether a check rejects it, its event columns."""
-    def normalised(sql: str) -> str:
-        return _NORMALISED_REF.sub(lambda m: f"({spec.expressions[m.group(1)]})", sql)
+def _insert_sql(spec: Format, id_field: str, projection: str, reader: str, not_utf8: set[str],
+                all_actors: bool) -> str:
+    """The statement inserting the region's good rows of ``reader`` into ``events``.
+
+    The WHERE clause decides each row on the few expressions it needs (id, header,
+    checks, actors); it holds the side-effect function, so DuckDB keeps it right above
+    the reader and computes the other columns (summary, URL, location ...) only for the
+    rows it keeps.
+    """
+    from panmun.ingest.engine import REGION_ACTORS, _sql_list
 
     expressions = dict(spec.expressions, root_code=f"left(({spec.expressions['cameo']}), 2)")
-    exprs = ", ".join(f"{expressions[c]} AS {c}" for c in EVENT_COLUMNS if c not in ("source", "line"))
-    bad = "CASE " + " ".join(f"WHEN {normalised(c.bad)} THEN TRUE" for c in spec.checks) + " ELSE FALSE END"
-    header = f"coalesce(r.{q(id_field)} = '{id_field}', FALSE)"
-    return f"""SELECT r.{q(id_field)} AS _rid, {header} AS _header, {bad} AS _bad, {exprs}
-               FROM (SELECT {projection} FROM {reader}) r {' '.join(spec.joins)}"""
+    expressions.update(TYPED_EXPRESSIONS)
+
+    def inlined(sql: str) -> str:   # n.<column> means that column's expression
+        return _NORMALISED_REF.sub(lambda m: f"({expressions[m.group(1)]})", sql)
+
+    rid = f"r.{q(id_field)}"
+    handed = [f"coalesce({rid} = {lit(id_field)}, FALSE)"]           # a header line
+    handed += [f"({inlined(c.bad)})" for c in spec.checks]             # a check rejects it
+    if not_utf8:                                                       # shares an id with such a line
+        handed.append(f"coalesce({rid}, '') IN {_sql_list(sorted(not_utf8))}")
+    region = "TRUE" if all_actors else " OR ".join(
+        f"({expressions[a]}) IN {_sql_list(REGION_ACTORS)}" for a in ("actor1", "actor2"))
+    cols = [c for c in EVENT_COLUMNS if c not in ("source", "line")]
+    return f"""INSERT INTO events (id, origin, source, line, ingest_id, {", ".join(cols)})
+               SELECT {lit(spec.name + ':')} || ({expressions['source_id']}), {lit('ingest:' + spec.name)},
+                      {lit(spec.name)}, NULL, ?, {", ".join(expressions[c] for c in cols)}
+               FROM (SELECT {projection} FROM {reader}) r {' '.join(spec.joins)}
+               WHERE CASE WHEN {" OR ".join(handed)} THEN {_HandOver.NAME}(coalesce({rid}, ''))
+                          ELSE {region} END"""
 
 
 def _find_lines(path: Path, lines: set[int], ids: set[str]) -> pa.Table:
