@@ -1,0 +1,122 @@
+"""Charts of the three-vector model (matplotlib object API, no pyplot): fan charts per
+vector and scenario, scenario comparisons, sensitivity indices, the interaction matrix.
+
+Each function returns a Figure; :func:`save` writes one as PNG or SVG, and the briefing
+embeds them as SVG (``panmun.report.charts.to_svg``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from panmun.vectors.parameters import BY_NAME, INTERACTIONS, STOCKS
+
+STOCK_COLOURS = {"denuclearization": "#7b3294", "peace_regime": "#008837", "arms_control": "#0571b0",
+                 "trust": "#e08214"}
+SCENARIO_COLOURS = ["#333333", "#0571b0", "#d95f02", "#7b3294", "#1b9e77", "#e7298a", "#66a61e"]
+LABELS = {"denuclearization": "Denuclearization (D)", "peace_regime": "Peace regime (P)",
+          "arms_control": "Arms control (A)", "trust": "Trust (T)"}
+
+
+def _style(ax) -> None:
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.grid(color="#e3e3e3", linewidth=0.6)
+    ax.set_axisbelow(True)
+
+
+def save(fig: Figure, path: Path) -> None:
+    """Write the figure; the format follows the suffix (.png or .svg)."""
+    fig.savefig(path, bbox_inches="tight", dpi=150)
+
+
+def fan_chart(bands: dict[str, pd.DataFrame], stocks: Sequence[str] = STOCKS) -> Figure:
+    """One panel per stock: each scenario's median and 5-95 % band over the months.
+
+    ``bands`` maps a scenario's name to its :func:`panmun.vectors.runs.bands` table.
+    """
+    fig = Figure(figsize=(10, 2.6 * ((len(stocks) + 1) // 2)))
+    axes = fig.subplots((len(stocks) + 1) // 2, 2, sharex=True, sharey=True).ravel()
+    for ax, stock in zip(axes, stocks, strict=False):
+        for i, (name, table) in enumerate(bands.items()):
+            part = table[table["stock"] == stock]
+            years = part["month"].to_numpy() / 12
+            colour = SCENARIO_COLOURS[i % len(SCENARIO_COLOURS)]
+            ax.fill_between(years, part["q05"], part["q95"], color=colour, alpha=0.15, linewidth=0)
+            ax.plot(years, part["q50"], color=colour, lw=1.4, label=name)
+        ax.set_title(LABELS.get(stock, stock), fontsize=10)
+        ax.set_ylim(0, 1)
+        ax.tick_params(labelsize=8)
+        _style(ax)
+    for ax in axes[len(stocks):]:
+        ax.set_visible(False)
+    for ax in axes[-2:]:
+        ax.set_xlabel("years from the start", fontsize=8)
+    axes[0].legend(fontsize=7, frameon=False, loc="upper left")
+    fig.suptitle("Median and 5–95 % band of the ensemble, per scenario", fontsize=10)
+    return fig
+
+
+def comparison_chart(scenarios, runs: int, horizon: int, seed: int, path: Path) -> None:
+    """Fan charts of several scenarios on the same axes, written to ``path``."""
+    from panmun.vectors.runs import bands, run_ensemble
+
+    tables = {sc.name: bands(sc, run_ensemble(sc, runs, horizon, seed)) for sc in scenarios}
+    save(fan_chart(tables), path)
+
+
+def sensitivity_figure(frame: pd.DataFrame, method: str, top: int = 12) -> Figure:
+    """Horizontal bars per output: Sobol first-order and total indices (or Morris mu*)."""
+    outputs = list(dict.fromkeys(frame["output"]))
+    fig = Figure(figsize=(10, 0.35 * top + 1.2))
+    axes = np.atleast_1d(fig.subplots(1, len(outputs), sharey=False))
+    for ax, output in zip(axes, outputs, strict=True):
+        part = frame[frame["output"] == output]
+        key = "ST" if method == "sobol" else "mu_star"
+        part = part.sort_values(key, ascending=True).tail(top)
+        y = np.arange(len(part))
+        if method == "sobol":
+            ax.barh(y + 0.2, part["ST"], height=0.4, color="#0571b0", label="total (ST)")
+            ax.barh(y - 0.2, part["S1"], height=0.4, color="#92c5de", label="first order (S1)")
+        else:
+            ax.barh(y, part["mu_star"], height=0.6, color="#0571b0", label="mu*")
+        ax.set_yticks(y, part["parameter"], fontsize=7)
+        ax.set_title(str(output), fontsize=9)
+        ax.tick_params(axis="x", labelsize=7)
+        _style(ax)
+    axes[0].legend(fontsize=7, frameon=False, loc="lower right")
+    fig.suptitle(f"Which parameters move the outcome ({method})", fontsize=10)
+    return fig
+
+
+def sensitivity_chart(frame: pd.DataFrame, method: str, path: Path) -> None:
+    save(sensitivity_figure(frame, method), path)
+
+
+def interaction_figure(estimates: dict[str, float], low: dict[str, float] | None = None,
+                       high: dict[str, float] | None = None) -> Figure:
+    """The interaction matrix W as a heat map: the row vector's drive per unit of the column's
+    progress, with its interval when given."""
+    order = ("D", "P", "A")
+    matrix = np.full((3, 3), np.nan)
+    fig = Figure(figsize=(4.2, 3.6))
+    ax = fig.subplots()
+    for (i, j), name in INTERACTIONS.items():
+        matrix[order.index(i), order.index(j)] = estimates.get(name, BY_NAME[name].default)
+    bound = max(0.5, float(np.nanmax(np.abs(matrix))))
+    image = ax.imshow(matrix, cmap="RdBu", vmin=-bound, vmax=bound)
+    for (i, j), name in INTERACTIONS.items():
+        r, c = order.index(i), order.index(j)
+        text = f"{matrix[r, c]:+.2f}"
+        if low is not None and high is not None and name in low:
+            text += f"\n[{low[name]:+.2f}, {high[name]:+.2f}]"
+        ax.text(c, r, text, ha="center", va="center", fontsize=7)
+    ax.set_xticks(range(3), ["from D", "from P", "from A"], fontsize=8)
+    ax.set_yticks(range(3), ["on D", "on P", "on A"], fontsize=8)
+    fig.colorbar(image, ax=ax, shrink=0.8).ax.tick_params(labelsize=7)
+    ax.set_title("Interaction matrix W (push per unit progress)", fontsize=9)
+    return fig

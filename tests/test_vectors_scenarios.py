@@ -1,0 +1,113 @@
+"""Scenario files: the built-in ones run; bad files name the file, line and field."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from panmun.vectors.parameters import STOCKS
+from panmun.vectors.runs import deterministic
+from panmun.vectors.scenarios import BUILTIN, ScenarioError, builtin_path, load_scenario, read_scenario
+
+
+def _write(tmp_path, text: str):
+    path = tmp_path / "mine.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _baseline_text() -> str:
+    return builtin_path("baseline").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", BUILTIN)
+def test_builtin_scenarios_load_and_stay_in_bounds(name):
+    sc = load_scenario(name)
+    assert sc.name == name
+    frame = deterministic(sc, 360)
+    assert len(frame) == 361 and list(frame.columns[2:]) == list(STOCKS)
+    values = frame[list(STOCKS)].to_numpy()
+    assert np.all((values >= 0) & (values <= 1))
+
+
+def test_changes_and_interventions_become_driver_rows_and_set_values():
+    sc = load_scenario("end-of-war-declaration")
+    setup = sc.setup(36)
+    summits = setup.drivers[:, 4]
+    # 2027-06 is month 6 after the 2026-12 start, then every 12 months
+    assert list(np.flatnonzero(summits)) == [6, 18, 30]
+    assert setup.drivers[5, 6] == pytest.approx(0.067) and setup.drivers[6, 6] == pytest.approx(0.3)
+    frame = deterministic(sc, 36)
+    assert frame.loc[6, "peace_regime"] == pytest.approx(0.2)     # the intervention's value at its month
+    assert sc.month_label(6) == "2027-06"
+
+
+def test_a_one_month_change_lasts_one_month():
+    setup = load_scenario("baseline").setup(48)
+    leadership = setup.drivers[:, 3]
+    assert list(np.flatnonzero(leadership)) == [25]                 # 2029-01 only
+
+
+@pytest.mark.parametrize("old, new, marker, field, words", [
+    ("  rivalry: 0.8", "  rivalry: 0.8\n  oil_price: 0.3", "oil_price", "drivers.oil_price",
+     "unknown driver"),
+    ("  sanctions: 0.9", "  sanctions: 1.4", "sanctions: 1.4", "drivers.sanctions", "out of range"),
+    ("to: 2029-01, driver: leadership", "to: 2028-12, driver: leadership", "to: 2028-12", "changes[0].to",
+     "dates out of order"),
+    ("leadership_change, value: 1.0}", "leadership_change, value: 1.0}\n"
+     "  - {from: 2027-03, driver: rivalry, value: 0.5}", "from: 2027-03", "changes[1].from",
+     "dates out of order"),
+    ("driver: leadership_change", "driver: fog", "driver: fog", "changes[0].driver", "unknown driver"),
+    ("start: 2026-12", "start: 2026-13", "start: 2026-13", "start", "not a month"),
+])
+def test_bad_scenario_files_name_the_file_line_and_field(tmp_path, old, new, marker, field, words):
+    text = _baseline_text()
+    assert old in text
+    edited = text.replace(old, new, 1)
+    line = next(i for i, row in enumerate(edited.splitlines(), 1) if marker in row)
+    path = _write(tmp_path, edited)
+    with pytest.raises(ScenarioError) as info:
+        read_scenario(path)
+    problems = info.value.problems
+    assert [(p.file, p.line, p.field) for p in problems if words in p.message] == [(str(path), line, field)]
+
+
+def test_bad_parameter_and_unknown_key(tmp_path):
+    text = _baseline_text() + "parameters:\n  g_summits: 9.0\n  not_a_parameter: 1\nweather: sunny\n"
+    with pytest.raises(ScenarioError) as info:
+        read_scenario(_write(tmp_path, text))
+    fields = {p.field: p for p in info.value.problems}
+    assert "out of range" in fields["parameters.g_summits"].message
+    assert "unknown parameter" in fields["parameters.not_a_parameter"].message
+    assert fields["weather"].line == text.count("\n")
+
+
+def test_cli_simulate_deterministic_csv_has_one_row_per_month_and_the_stock_columns(cli):
+    result = cli("vectors", "simulate", "baseline", "--deterministic", "--horizon", "24", "--format", "csv")
+    assert result.code == 0, result.err
+    lines = result.out.strip().splitlines()
+    assert lines[0] == "month,date," + ",".join(STOCKS)
+    assert len(lines) == 1 + 25 and lines[1].startswith("0,2026-12,")
+
+
+def test_cli_simulate_ensemble_json_keys_and_reproducibility(cli):
+    args = ("vectors", "simulate", "cma-restored", "--runs", "300", "--horizon", "24", "--seed", "7",
+            "--format", "json")
+    first, again = cli(*args), cli(*args)
+    assert first.code == 0, first.err
+    data = json.loads(first.out)
+    assert {"scenario", "runs", "months", "quantiles"} <= set(data)
+    assert data["runs"] == 300 and data["months"] == 25
+    assert len(data["quantiles"]["arms_control"]["q50"]) == 25
+    assert json.loads(again.out) == data
+
+
+def test_cli_bad_scenario_file_exits_2_with_the_place(cli, tmp_path):
+    text = _baseline_text().replace("  sanctions: 0.9", "  sanctions: -1", 1)
+    line = text.splitlines().index("  sanctions: -1") + 1
+    path = _write(tmp_path, text)
+    result = cli("vectors", "simulate", str(path), "--deterministic")
+    assert result.code == 2
+    assert f"{path}:{line}: drivers.sanctions: out of range" in result.err
