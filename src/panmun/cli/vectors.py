@@ -183,3 +183,32 @@ def sensitivity_(
 
         sensitivity_chart(frame, method, chart)
         console(stderr=True).print(f"chart written to {chart}")
+
+
+@app.command("interactions")
+def interactions_(
+    ctx: typer.Context,
+    chart: Path | None = typer.Option(None, "--chart", help="Also draw W as a heat map (PNG or SVG)."),
+    fmt: Format = FormatOption,
+) -> None:
+    """The interaction matrix W: defaults, and estimates with 90 % intervals from the record."""
+    from panmun.vectors.calibrate import calibrate
+    from panmun.vectors.parameters import BY_NAME, INTERACTIONS
+
+    table = calibrate(store_from(ctx)).table().set_index("parameter")
+    rows = []
+    for (on, by), name in INTERACTIONS.items():
+        est = table.loc[name]
+        rows.append({"parameter": name, "pull": f"{by} -> {on}", "default": BY_NAME[name].default,
+                     "estimate": est["estimate"], "low90": est["low90"], "high90": est["high90"],
+                     "identifiable": bool(est["identifiable"]), "at_bound": bool(est["at_bound"])})
+    frame = pd.DataFrame(rows)
+    render(frame.round(3), fmt,
+           title="Interaction matrix W (drive on a vector per unit of another's progress)")
+    if chart is not None:
+        from panmun.vectors.charts import interaction_figure, save
+
+        save(interaction_figure(dict(zip(frame["parameter"], frame["estimate"], strict=True)),
+                                dict(zip(frame["parameter"], frame["low90"], strict=True)),
+                                dict(zip(frame["parameter"], frame["high90"], strict=True))), chart)
+        console(stderr=True).print(f"chart written to {chart}")

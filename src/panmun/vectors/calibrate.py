@@ -29,6 +29,18 @@ the weighted problem, :math:`(J_w^T J_w)^{-1}` with :math:`J_w` the Jacobian of 
 residuals divided by :math:`\sigma_i` (i.e. :math:`\sigma^2 (J^T J)^{-1}` per vector);
 90 % intervals are estimate :math:`\pm 1.645` standard errors, clipped to the range.
 
+**Prior (the default for the record).** The record is short and most parameters are
+weakly identified by it: pure maximum likelihood then drives them to the edges of their
+ranges (the six interaction weights all ended at -2 or +2, initial trust at 1). With
+``prior=PRIOR_SD`` (what :func:`calibrate` uses unless told ``prior=None``) each fitted
+parameter gets an independent Gaussian prior centred on its default with standard
+deviation ``PRIOR_SD`` of its range, and the fit maximises the posterior (MAP): the
+weighted residuals are augmented with ``(z - z_default) / PRIOR_SD`` in the scaled
+coordinates. The intervals are then the Laplace approximation of the posterior
+(:math:`(J_w^T J_w + I / PRIOR\_SD^2)^{-1}`), and a parameter counts as *identified by
+the data* only if its posterior standard deviation is below :data:`LEARNED` times its
+prior standard deviation: otherwise the estimate is mostly the prior (judgement).
+
 **Identifiability.** From the singular value decomposition of :math:`J_w` in the scaled
 coordinates: a direction whose singular value is below :data:`WEAK` times the largest
 is a combination of parameters the data cannot pin down (it is reported as such). A
@@ -68,6 +80,10 @@ WIDE = 0.5
 Z90 = 1.6448536269514722
 #: forward-difference step in the scaled [0, 1] coordinates
 STEP = 1e-6
+#: prior standard deviation of a fitted parameter, as a fraction of its range (MAP fit)
+PRIOR_SD = 0.25
+#: with a prior, a parameter is identified by the data if its posterior sd < LEARNED x prior sd
+LEARNED = 0.5
 
 
 def parameter(name: str) -> Parameter:
@@ -95,10 +111,12 @@ class _Problem:
     names: tuple[str, ...]
     fixed: dict[str, float]
     weights: np.ndarray           # (3,) = 1 / sigma
+    prior: float | None = None    # prior sd in scaled coordinates (None: maximum likelihood)
 
     def __post_init__(self) -> None:
         self.low = np.array([parameter(n).low for n in self.names])
         self.span = np.array([parameter(n).high for n in self.names]) - self.low
+        self.centre = (np.array([parameter(n).default for n in self.names]) - self.low) / self.span
         self.mask = ~np.isnan(self.observed[1:])
         self.setup = Setup(tuple(np.nan_to_num(self.observed[0])) + (0.0,), step_drivers(self.drivers))
 
@@ -126,7 +144,10 @@ class _Problem:
         return np.where(self.mask, res, 0.0)
 
     def residuals(self, z: np.ndarray) -> np.ndarray:
-        return self.weighted(self.paths(z[None, :])[:, :, 0]).ravel()
+        data = self.weighted(self.paths(z[None, :])[:, :, 0]).ravel()
+        if self.prior is None:
+            return data
+        return np.concatenate([data, (z - self.centre) / self.prior])
 
     def jacobian(self, z: np.ndarray) -> np.ndarray:
         p = len(z)
@@ -135,7 +156,10 @@ class _Problem:
         paths = self.paths(zs)
         base = self.weighted(paths[:, :, 0]).ravel()
         cols = [(self.weighted(paths[:, :, j + 1]).ravel() - base) / h[j] for j in range(p)]
-        return np.column_stack(cols)
+        data = np.column_stack(cols)
+        if self.prior is None:
+            return data
+        return np.vstack([data, np.eye(p) / self.prior])
 
 
 @dataclass
@@ -225,8 +249,10 @@ def _uncertainty(problem: _Problem, z: np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 
 def fit(observed: pd.DataFrame | np.ndarray, drivers: np.ndarray, fit_params: Sequence[str] = DEFAULT_FIT,
-        fixed: dict[str, float] | None = None, start: dict[str, float] | None = None) -> CalibrationResult:
-    """Maximum-likelihood fit of ``fit_params`` to ``observed`` (months x 3: D, P, A).
+        fixed: dict[str, float] | None = None, start: dict[str, float] | None = None,
+        prior: float | None = None) -> CalibrationResult:
+    """Fit ``fit_params`` to ``observed`` (months x 3: D, P, A): maximum likelihood, or MAP
+    with Gaussian priors at the defaults when ``prior`` (sd as a fraction of each range).
 
     ``drivers``: calendar-month drivers (months x 7); ``fixed``: values for parameters
     not fitted (default: the defaults); ``start``: starting values (default: defaults).
@@ -236,7 +262,7 @@ def fit(observed: pd.DataFrame | np.ndarray, drivers: np.ndarray, fit_params: Se
         frame.index = observed.index
     names = tuple(fit_params)
     problem = _Problem(frame.to_numpy(), np.asarray(drivers, dtype=float), names, dict(fixed or {}),
-                       np.ones(3))
+                       np.ones(3), prior)
     initial = {n: parameter(n).default for n in names} | dict(start or {})
     z = np.clip((np.array([initial[n] for n in names]) - problem.low) / problem.span, 0.0, 1.0)
     for _ in range(ROUNDS):
@@ -251,7 +277,10 @@ def _result(problem: _Problem, z: np.ndarray, frame: pd.DataFrame, sol) -> Calib
     low, high = problem.low, problem.low + problem.span
     low90 = np.clip(estimate - Z90 * se, low, high)
     high90 = np.clip(estimate + Z90 * se, low, high)
-    identifiable = ((high90 - low90) < WIDE * problem.span) & (loading < 0.5)
+    if problem.prior is None:
+        identifiable = ((high90 - low90) < WIDE * problem.span) & (loading < 0.5)
+    else:
+        identifiable = se < LEARNED * problem.prior * problem.span
     path = problem.paths(z[None, :])[:, :, 0]
     obs = problem.observed[1:]
     res = np.where(problem.mask, path[1:, :3] - np.nan_to_num(obs), np.nan)
@@ -268,15 +297,20 @@ def _result(problem: _Problem, z: np.ndarray, frame: pd.DataFrame, sol) -> Calib
                              problem.fixed, bool(sol.success), str(sol.message))
 
 
-def fit_history(history: History, fit_params: Sequence[str] = DEFAULT_FIT) -> CalibrationResult:
-    """Fit the model to an observed :class:`~panmun.vectors.history.History`."""
-    return fit(history.targets, history.drivers, fit_params)
+def fit_history(history: History, fit_params: Sequence[str] = DEFAULT_FIT,
+                prior: float | None = PRIOR_SD) -> CalibrationResult:
+    """Fit the model to an observed :class:`~panmun.vectors.history.History` (MAP by default)."""
+    return fit(history.targets, history.drivers, fit_params, prior=prior)
 
 
 def calibrate(store: Store, start: str = "2018-01", end: str = "2024-12",
-              fit_params: Sequence[str] = DEFAULT_FIT) -> CalibrationResult:
-    """Fit the model to the record in ``store`` from ``start`` to ``end`` (``YYYY-MM``)."""
-    return fit_history(observed_history(store, start, end), fit_params)
+              fit_params: Sequence[str] = DEFAULT_FIT, prior: float | None = PRIOR_SD) -> CalibrationResult:
+    """Fit the model to the record in ``store`` from ``start`` to ``end`` (``YYYY-MM``).
+
+    ``prior``: sd of the Gaussian priors at the defaults, as a fraction of each range
+    (MAP fit); ``None`` for pure maximum likelihood.
+    """
+    return fit_history(observed_history(store, start, end), fit_params, prior)
 
 
 def forecast(result: CalibrationResult, history: History, origin: int) -> np.ndarray:
@@ -292,7 +326,8 @@ def forecast(result: CalibrationResult, history: History, origin: int) -> np.nda
 
 
 def out_of_sample(store: Store, train_end: str = "2021-12", test_end: str = "2024-12",
-                  start: str = "2018-01", fit_params: Sequence[str] = DEFAULT_FIT) -> pd.DataFrame:
+                  start: str = "2018-01", fit_params: Sequence[str] = DEFAULT_FIT,
+                  prior: float | None = PRIOR_SD) -> pd.DataFrame:
     """Fit on ``start..train_end``, forecast ``train_end+1..test_end``; RMSE per vector.
 
     The baseline carries the last observed value (``train_end``) forward. Rows: the three
@@ -302,7 +337,7 @@ def out_of_sample(store: Store, train_end: str = "2021-12", test_end: str = "202
     origin = int(history.months.get_loc(pd.Period(train_end, "M")))
     train = History(history.months[:origin + 1], history.targets.iloc[:origin + 1],
                     history.drivers[:origin + 1], history.notes)
-    result = fit_history(train, fit_params)
+    result = fit_history(train, fit_params, prior)
     actual = history.targets.to_numpy()[origin + 1:]
     model = forecast(result, history, origin)
     carry = np.broadcast_to(history.targets.to_numpy()[origin], actual.shape)

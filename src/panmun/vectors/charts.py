@@ -114,7 +114,8 @@ def interaction_figure(estimates: dict[str, float], low: dict[str, float] | None
         text = f"{matrix[r, c]:+.2f}"
         if low is not None and high is not None and name in low:
             text += f"\n[{low[name]:+.2f}, {high[name]:+.2f}]"
-        ax.text(c, r, text, ha="center", va="center", fontsize=7)
+        dark = abs(matrix[r, c]) > 0.6 * bound
+        ax.text(c, r, text, ha="center", va="center", fontsize=7, color="white" if dark else "black")
     ax.set_xticks(range(3), ["from D", "from P", "from A"], fontsize=8)
     ax.set_yticks(range(3), ["on D", "on P", "on A"], fontsize=8)
     fig.colorbar(image, ax=ax, shrink=0.8).ax.tick_params(labelsize=7)
