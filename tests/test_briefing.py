@@ -116,9 +116,20 @@ def test_briefing_opens_with_alerts_and_has_every_capability_section(briefing_ht
     text = briefing_html.read_text(encoding="utf-8")
     order = [text.index(f'<section id="{sid}"') for sid in
              ("alerts", "implementation", "scorecard", "compliance", "environment", "forecast",
-              "obstacles", "events")]
+              "obstacles", "vectors", "events")]
     assert order == sorted(order)
     assert text.index('<section id="alerts"') < text.index('<section class="summary"')
+
+
+def test_briefing_compares_the_five_scenarios_with_fan_charts_and_sensitivity(briefing_html):
+    from panmun.vectors.scenarios import BUILTIN
+
+    text = briefing_html.read_text(encoding="utf-8")
+    section = text[text.index('<section id="vectors"'):text.index('<section id="events"')]
+    assert section.count("<svg") == 2                     # the fan charts and the sensitivity chart
+    for name in BUILTIN:
+        assert f"<b>{name}</b>" in section and section.count(f"<td>{name}</td>") == 6   # 3 vectors x 2 months
+    assert "Peace regime (P)" in section and "driver:exchange" in section
 
 
 def test_next_briefing_starts_its_alerts_after_the_last_one(store):

@@ -170,13 +170,17 @@ def sensitivity_(
     chart: Path | None = typer.Option(None, "--chart", help="Also draw the indices (PNG or SVG)."),
     fmt: Format = FormatOption,
 ) -> None:
-    """Which parameters move D and P at 10 years (SALib: Sobol or Morris)."""
+    """Which parameters and drivers move D and P at 10 years (SALib: Sobol or Morris)."""
+    from panmun.vectors.model import DRIVER_NAMES
     from panmun.vectors.sensitivity import sensitivity
 
     if method not in ("sobol", "morris"):
         raise InputError(f"--method {method!r}: choose sobol or morris")
+    if samples < 2 or (method == "sobol" and samples & (samples - 1)):
+        raise InputError(f"--samples {samples}: Sobol sampling needs a power of 2 (e.g. 256 or 1024)")
     sc = _scenario(scenario)
-    frame = sensitivity(sc.setup(120), method=method, n=samples, seed=seed)
+    frame = sensitivity(sc.setup(120), method=method, n=samples, seed=seed, drivers=DRIVER_NAMES,
+                        params=sc.parameters)
     render(frame.round(4), fmt, title=f"Sensitivity ({method}, {sc.name}, 10 years)")
     if chart is not None:
         from panmun.vectors.charts import sensitivity_chart

@@ -26,6 +26,7 @@ from panmun.report.environment_section import environment_section
 from panmun.report.forecast_section import forecast_section
 from panmun.report.obstacles_section import obstacles_section
 from panmun.report.section import Section
+from panmun.report.vectors_section import vectors_section
 from panmun.store.db import Store
 
 START = dt.date(2018, 1, 1)
@@ -118,7 +119,7 @@ def events_section(store: Store, at: dt.date) -> Section:
 #: briefing (the template puts them before the summary).
 SECTIONS: list[Callable[[Store, dt.date], Section]] = [
     alerts_section, implementation_section, scorecard_section, compliance_section,
-    environment_section, forecast_section, obstacles_section, events_section,
+    environment_section, forecast_section, obstacles_section, vectors_section, events_section,
 ]
 
 

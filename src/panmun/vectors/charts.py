@@ -89,7 +89,7 @@ def sensitivity_figure(frame: pd.DataFrame, method: str, top: int = 12) -> Figur
         ax.tick_params(axis="x", labelsize=7)
         _style(ax)
     axes[0].legend(fontsize=7, frameon=False, loc="lower right")
-    fig.suptitle(f"Which parameters move the outcome ({method})", fontsize=10)
+    fig.suptitle(f"Which parameters and drivers move the outcome ({method})", fontsize=10)
     return fig
 
 

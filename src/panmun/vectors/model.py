@@ -68,8 +68,10 @@ for the thresholds), so it never stores trajectories.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -80,7 +82,7 @@ DRIVER_NAMES: tuple[str, ...] = tuple(DRIVERS)
 #: Histogram bins per unit of a stock: quantiles are read to 1/BINS (0.00025).
 BINS = 4000
 #: Runs per chunk of an ensemble (each chunk has its own random stream).
-CHUNK = 8192
+CHUNK = 16384
 #: Expected counts per step above which a shock count is drawn by ``Generator.poisson``.
 DIRECT_POISSON = 20.0
 
@@ -101,7 +103,8 @@ class Setup:
     """Everything a run needs besides the parameters: start state, drivers, interventions.
 
     ``drivers`` has one row per month 0..horizon (the step from month k to k + 1 uses
-    row k; the last row is not used) and one column per driver (:data:`DRIVER_NAMES`).
+    row k; the last row is not used) and one column per driver (:data:`DRIVER_NAMES`); a third
+    axis, if any, gives each run of an ensemble its own drivers (one value per run).
     """
 
     initial: tuple[float, float, float, float]
@@ -225,7 +228,8 @@ class _Block:
     def month(self, x: np.ndarray) -> None:
         """The terms that depend on the month's drivers only."""
         q = self.p
-        rivalry, sanctions, border, leadership, summits, exercises, exchange = (float(v) for v in x)
+        values = [float(v) for v in x] if x.ndim == 1 else list(x)     # (7,) or per run (7, n)
+        rivalry, sanctions, border, leadership, summits, exercises, exchange = values
         common = (q["g_summits"] * summits + q["g_exchange"] * exchange - q["g_rivalry"] * rivalry
                   - q["g_exercises"] * exercises - q["g_border"] * border - q["g_leadership"] * leadership)
         self.const = (q["base_D"] + common + q["g_sanctions_D"] * sanctions,
@@ -344,14 +348,15 @@ class _Shocks:
             left[idx[big]] = self.rng.standard_exponential(int(big.sum()))
             idx = idx[~big]
         deficit = -left[idx]                     # >= 0: one event each, then one more per Exp(1) it covers
-        pos = np.arange(idx.size)
         events = 1
-        while pos.size:
-            deficit -= self.rng.standard_exponential(pos.size)
-            done = deficit < 0.0
-            left[idx[pos[done]]] = -deficit[done]
-            counts[idx[pos[done]]] = events
-            pos, deficit = pos[~done], deficit[~done]
+        while idx.size:
+            deficit -= self.rng.standard_exponential(idx.size)
+            over = deficit < 0.0
+            done = np.flatnonzero(over)
+            left[idx[done]] = -deficit[done]
+            counts[idx[done]] = events
+            going = np.flatnonzero(~over)
+            idx, deficit = idx[going], deficit[going]
             events += 1
         return counts.reshape(lam_dt.shape)
 
@@ -449,6 +454,13 @@ def _runs_slice(p: Params, start: int, n: int) -> dict[str, float | np.ndarray]:
     return {k: (v[start:start + n] if isinstance(v, np.ndarray) and v.ndim else v) for k, v in p.items()}
 
 
+def _setup_slice(setup: Setup, start: int, n: int) -> Setup:
+    """The setup of runs ``start``..``start + n``: per-run drivers sliced."""
+    if setup.drivers.ndim < 3:
+        return setup
+    return replace(setup, drivers=setup.drivers[:, :, start:start + n])
+
+
 class _Tally:
     """One chunk's counts, month by month: histograms, threshold reach, sums (:class:`EnsembleCounts`)."""
 
@@ -487,7 +499,7 @@ def chunk_counts(setup: Setup, params: Params | None, seed: int, chunk: int, run
     sliced = _runs_slice(p, start, runs)
     rng = np.random.default_rng(np.random.SeedSequence([seed, chunk])) if stochastic else None
     tally = _Tally(setup.horizon + 1, runs, tuple(thresholds))
-    for k, S in enumerate(_months(setup, sliced, runs, rng)):
+    for k, S in enumerate(_months(_setup_slice(setup, start, runs), sliced, runs, rng)):
         tally.add(k, S)
     return EnsembleCounts(runs, tuple(thresholds), tally.hist, tally.reached, tally.total)
 
@@ -499,19 +511,36 @@ def chunks(runs: int) -> list[tuple[int, int]]:
 
 def ensemble(setup: Setup, runs: int, seed: int = 0, params: Params | None = None,
              thresholds: tuple[float, ...] = (0.5, 0.8), progress=None, *,
-             stochastic: bool = True) -> EnsembleCounts:
+             stochastic: bool = True, threads: int | None = None) -> EnsembleCounts:
     """An ensemble of ``runs`` runs in this process (see :func:`chunk_counts`).
 
     ``stochastic=False``: the mean-field model, run once per parameter set (parameters
-    given as arrays vary per run; with scalars every run is the same).
+    given as arrays vary per run; with scalars every run is the same). Chunks are computed
+    by ``threads`` threads (default: one per CPU, at most 2; numpy releases the GIL in its
+    loops) and added in chunk order, so the result does not depend on ``threads``.
     """
+    workers = threads or min(2, os.cpu_count() or 1)
+    todo = chunks(runs)
     total: EnsembleCounts | None = None
-    for c, n in chunks(runs):
-        part = chunk_counts(setup, params, seed, c, n, thresholds, stochastic=stochastic)
-        total = part if total is None else total + part
-        if progress:
-            progress(n)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for first in range(0, len(todo), workers):          # a wave per worker count: bounded memory
+            wave = todo[first:first + workers]
+            for part in pool.map(lambda cn: chunk_counts(setup, params, seed, cn[0], cn[1], thresholds,
+                                                         stochastic=stochastic), wave):
+                total = part if total is None else _accumulate(total, part)
+                if progress:
+                    progress(part.runs)
     assert total is not None
+    return total
+
+
+def _accumulate(total: EnsembleCounts, part: EnsembleCounts) -> EnsembleCounts:
+    """``total + part``, in place in ``total``'s arrays."""
+    assert total.thresholds == part.thresholds
+    total.runs += part.runs
+    total.hist += part.hist
+    total.reached += part.reached
+    total.total += part.total
     return total
 
 
@@ -521,12 +550,14 @@ def states_at(setup: Setup, params: Params | None, runs: int, months: Sequence[i
     Parameters given as arrays have one value per run (e.g. a sensitivity sample); runs
     are computed :data:`CHUNK` at a time.
     """
+    if any(not 0 <= m <= setup.horizon for m in months):
+        raise ValueError(f"months must be within 0..{setup.horizon}: {list(months)}")
     p = full_parameters(params)
     wanted = {m: i for i, m in enumerate(months)}
     out = np.empty((len(months), 4, runs))
     for c, n in chunks(runs):
         start = c * CHUNK
-        for k, S in enumerate(_months(setup, _runs_slice(p, start, n), n, None)):
+        for k, S in enumerate(_months(_setup_slice(setup, start, n), _runs_slice(p, start, n), n, None)):
             if k in wanted:
                 out[wanted[k], :, start:start + n] = S
     return out

@@ -81,13 +81,15 @@ def summary_json(scenario: Scenario, counts: EnsembleCounts, table: pd.DataFrame
 def compare(scenarios: Sequence[Scenario], runs: int, horizon: int = 120, seed: int = 0,
             checkpoints: Sequence[int] = (12, 60, 120), scheduler: str | None = None) -> pd.DataFrame:
     """Per stock and checkpoint month: each scenario's median, band, and difference from the first."""
-    tables = []
-    for sc in scenarios:
-        counts = run_ensemble(sc, runs, horizon, seed, scheduler)
-        tables.append(bands(sc, counts).assign(scenario=sc.name))
-    frame = pd.concat(tables, ignore_index=True)
-    frame = frame[frame["month"].isin([c for c in checkpoints if c <= horizon])]
-    first = frame[frame["scenario"] == scenarios[0].name].set_index(["stock", "month"])["q50"]
+    tables = {sc.name: bands(sc, run_ensemble(sc, runs, horizon, seed, scheduler)) for sc in scenarios}
+    return compare_bands(tables, [c for c in checkpoints if c <= horizon])
+
+
+def compare_bands(tables: dict[str, pd.DataFrame], checkpoints: Sequence[int]) -> pd.DataFrame:
+    """:func:`compare` from the scenarios' :func:`bands` tables (the first is the reference)."""
+    frame = pd.concat([t.assign(scenario=name) for name, t in tables.items()], ignore_index=True)
+    frame = frame[frame["month"].isin(list(checkpoints))]
+    first = frame[frame["scenario"] == next(iter(tables))].set_index(["stock", "month"])["q50"]
     frame = frame.assign(diff_q50=[q - first.loc[(s, m)] for s, m, q in
                                    zip(frame["stock"], frame["month"], frame["q50"], strict=True)])
     cols = ["stock", "month", "scenario", "q05", "q50", "q95", "diff_q50"] + \
