@@ -19,7 +19,8 @@ def brief(
     fmt: Format = FormatOption,
 ) -> None:
     """Write a self-contained briefing: alerts since the last one, summary, implementation,
-    scorecard, compliance, environment indices, forecasts, obstacles, three-vector scenarios and key events."""
+    scorecard, compliance, environment indices, forecasts, obstacles, three-vector scenarios
+    and key events."""
     from panmun.report.alerts_section import record_briefing
     from panmun.report.briefing import build_briefing
     from panmun.report.render import write_html, write_pdf
