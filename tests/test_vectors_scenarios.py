@@ -111,3 +111,41 @@ def test_cli_bad_scenario_file_exits_2_with_the_place(cli, tmp_path):
     result = cli("vectors", "simulate", str(path), "--deterministic")
     assert result.code == 2
     assert f"{path}:{line}: drivers.sanctions: out of range" in result.err
+
+
+def test_paired_differences_are_zero_against_itself_and_isolate_an_intervention():
+    from panmun.vectors.runs import compare
+
+    base, cma = load_scenario("baseline"), load_scenario("cma-restored")
+    frame = compare([base, cma], runs=400, horizon=24, seed=3, checkpoints=(1, 12)).set_index(
+        ["stock", "month", "scenario"])
+    same = frame.xs("baseline", level="scenario")
+    assert (same[["diff_q05", "diff_q50", "diff_q95", "p_higher"]] == 0).all().all()
+    # month 1 (2027-01): arms control is set to 0.576 in every run, from the baseline's ~0.06
+    a1 = frame.loc[("arms_control", 1, "cma-restored")]
+    base_a1 = frame.loc[("arms_control", 1, "baseline")]
+    assert a1["q50"] == pytest.approx(0.576, abs=1e-3)
+    assert a1["diff_q50"] == pytest.approx(0.576 - base_a1["q50"], abs=2e-3) and a1["p_higher"] == 1.0
+    assert a1["p_reached_0.5"] == 1.0 and base_a1["p_reached_0.5"] == 0.0
+
+
+def test_cli_thresholds_and_bad_values(cli):
+    result = cli("vectors", "simulate", "cma-restored", "--runs", "200", "--horizon", "12",
+                 "--threshold", "0.3", "--format", "json")
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert data["thresholds"] == [0.3] and data["reached"]["arms_control"]["0.3"][1] == 1.0
+    bad = cli("vectors", "simulate", "baseline", "--runs", "10", "--threshold", "1.5")
+    assert bad.code == 2 and "--threshold" in bad.err
+    assert cli("vectors", "simulate", "baseline", "--runs", "0").code == 2
+    assert cli("vectors", "simulate", "no-such-scenario").code == 4
+
+
+def test_cli_compare_and_its_chart(cli, tmp_path):
+    chart = tmp_path / "compare.png"
+    result = cli("vectors", "compare", "baseline", "end-of-war-declaration", "--runs", "200", "--horizon",
+                 "24", "--chart", str(chart), "--format", "csv")
+    assert result.code == 0, result.err
+    header = result.out.splitlines()[0].split(",")
+    assert {"stock", "month", "scenario", "q50", "diff_q05", "diff_q50", "diff_q95", "p_higher"} <= set(header)
+    assert chart.stat().st_size > 10_000 and chart.read_bytes()[:4] == b"\x89PNG"

@@ -68,6 +68,8 @@ def simulate_(
     horizon: int | None = HorizonOption,
     seed: int = SeedOption,
     scheduler: str | None = SchedulerOption,
+    threshold: list[float] = typer.Option([0.5, 0.8], "--threshold", help="Report the probability that "
+                                          "each stock has reached this level by each month (repeatable)."),
     fmt: Format = FormatOption,
 ) -> None:
     """Simulate a scenario: an ensemble's median and 5-95 % band per month, or one deterministic run."""
@@ -81,11 +83,13 @@ def simulate_(
         render(frame, fmt, title=f"{sc.title}: deterministic run (every 12th month shown)")
         return
     _check_runs(runs)
+    if any(not 0 < t <= 1 for t in threshold):
+        raise InputError(f"--threshold {threshold}: each threshold must be in (0, 1]")
     from rich.progress import Progress
 
     with Progress(console=console(stderr=True), transient=True) as bar:
         task = bar.add_task(f"{sc.name}: {runs:,} runs", total=runs)
-        counts = vruns.run_ensemble(sc, runs, horizon, seed, scheduler,
+        counts = vruns.run_ensemble(sc, runs, horizon, seed, scheduler, thresholds=tuple(threshold),
                                     progress=lambda n: bar.advance(task, n))
     table = vruns.bands(sc, counts)
     if fmt == Format.json:
@@ -118,8 +122,8 @@ def compare_(
     _check_runs(runs)
     loaded = [_scenario(s) for s in scenarios]
     frame = vruns.compare(loaded, runs, horizon, seed, scheduler=scheduler)
-    render(frame.round(3), fmt, title=f"Scenarios compared ({runs:,} runs each, seed {seed}); "
-           f"diff_q50 = median minus {loaded[0].name}'s")
+    render(frame.round(3), fmt, title=f"Scenarios compared ({runs:,} runs each, seed {seed}); diff_* = "
+           f"quantiles of the run-by-run difference from {loaded[0].name}, p_higher = share of runs above it")
     if chart is not None:
         from panmun.vectors.charts import comparison_chart
 

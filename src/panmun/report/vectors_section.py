@@ -25,14 +25,17 @@ def vectors_section(store: Store, at: dt.date) -> Section:
     """Scenario fan charts, comparison table and sensitivity chart."""
     from panmun.vectors.charts import fan_chart, sensitivity_figure
     from panmun.vectors.model import DRIVER_NAMES
-    from panmun.vectors.runs import bands, compare_bands, run_ensemble
+    from panmun.vectors.runs import bands, compare_bands, paired_differences, run_ensemble
     from panmun.vectors.scenarios import BUILTIN, load_scenario
     from panmun.vectors.sensitivity import sensitivity
 
     scenarios = [load_scenario(name) for name in BUILTIN]
     tables = {sc.name: bands(sc, run_ensemble(sc, BRIEFING_RUNS, BRIEFING_HORIZON, BRIEFING_SEED))
               for sc in scenarios}
-    comparison = compare_bands(tables, checkpoints=(12, 60))
+    marks = (12, 60)
+    comparison = compare_bands(tables, marks).merge(
+        paired_differences(scenarios, BRIEFING_RUNS, BRIEFING_HORIZON, BRIEFING_SEED, marks),
+        on=["stock", "month", "scenario"])
     comparison = comparison[comparison["stock"] != "trust"]
     base = scenarios[0]
     indices = sensitivity(base.setup(BRIEFING_HORIZON), method="morris", n=BRIEFING_MORRIS,

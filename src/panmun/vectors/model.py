@@ -544,11 +544,15 @@ def _accumulate(total: EnsembleCounts, part: EnsembleCounts) -> EnsembleCounts:
     return total
 
 
-def states_at(setup: Setup, params: Params | None, runs: int, months: Sequence[int]) -> np.ndarray:
-    """Mean-field states of ``runs`` runs at ``months``: shape (len(months), 4, runs).
+def states_at(setup: Setup, params: Params | None, runs: int, months: Sequence[int],
+              seed: int | None = None) -> np.ndarray:
+    """States of ``runs`` runs at ``months``: shape (len(months), 4, runs).
 
-    Parameters given as arrays have one value per run (e.g. a sensitivity sample); runs
-    are computed :data:`CHUNK` at a time.
+    Mean-field runs when ``seed`` is None; otherwise stochastic runs, chunk ``c`` drawing
+    from ``SeedSequence([seed, c])`` as in :func:`ensemble` (so run *i* of two scenarios
+    with the same seed shares its random stream: common random numbers). Parameters
+    given as arrays have one value per run (e.g. a sensitivity sample); runs are
+    computed :data:`CHUNK` at a time.
     """
     if any(not 0 <= m <= setup.horizon for m in months):
         raise ValueError(f"months must be within 0..{setup.horizon}: {list(months)}")
@@ -557,7 +561,8 @@ def states_at(setup: Setup, params: Params | None, runs: int, months: Sequence[i
     out = np.empty((len(months), 4, runs))
     for c, n in chunks(runs):
         start = c * CHUNK
-        for k, S in enumerate(_months(_setup_slice(setup, start, n), _runs_slice(p, start, n), n, None)):
+        rng = None if seed is None else np.random.default_rng(np.random.SeedSequence([seed, c]))
+        for k, S in enumerate(_months(_setup_slice(setup, start, n), _runs_slice(p, start, n), n, rng)):
             if k in wanted:
                 out[wanted[k], :, start:start + n] = S
     return out

@@ -3,10 +3,10 @@
 An ensemble is summarised per month by the 5 %, 50 % and 95 % quantiles of every stock
 (read from the ensemble's histograms, to 1/BINS) and by the probability that a stock
 has reached a threshold at some month up to then (the share of runs). A comparison of
-scenarios runs each with the same seed (common random numbers: each run's shocks are
-drawn from the same stream in every scenario, so differences come from the scenarios,
-not from the draws) and reports, per stock and checkpoint, each scenario's median and
-band and its difference from the first scenario's median.
+scenarios runs each with the same seed (common random numbers: run *i* draws its shocks
+from the same stream in every scenario, so differences come from the scenarios, not
+from the draws) and reports, per stock and checkpoint, each scenario's median and band
+and the distribution of its run-by-run difference from the first scenario.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from panmun.vectors.model import EnsembleCounts, ensemble, quantiles, simulate
+from panmun.vectors.model import EnsembleCounts, ensemble, quantiles, simulate, states_at
 from panmun.vectors.parameters import STOCKS
 from panmun.vectors.scenarios import Scenario
 
@@ -80,18 +80,42 @@ def summary_json(scenario: Scenario, counts: EnsembleCounts, table: pd.DataFrame
 
 def compare(scenarios: Sequence[Scenario], runs: int, horizon: int = 120, seed: int = 0,
             checkpoints: Sequence[int] = (12, 60, 120), scheduler: str | None = None) -> pd.DataFrame:
-    """Per stock and checkpoint month: each scenario's median, band, and difference from the first."""
+    """Per stock and checkpoint month: each scenario's median and band, and the paired
+    difference from the first scenario (see :func:`paired_differences`)."""
     tables = {sc.name: bands(sc, run_ensemble(sc, runs, horizon, seed, scheduler)) for sc in scenarios}
-    return compare_bands(tables, [c for c in checkpoints if c <= horizon])
+    marks = [c for c in checkpoints if c <= horizon]
+    return compare_bands(tables, marks).merge(
+        paired_differences(scenarios, runs, horizon, seed, marks), on=["stock", "month", "scenario"])
 
 
 def compare_bands(tables: dict[str, pd.DataFrame], checkpoints: Sequence[int]) -> pd.DataFrame:
-    """:func:`compare` from the scenarios' :func:`bands` tables (the first is the reference)."""
+    """Each scenario's median, band and threshold probabilities at the checkpoints."""
     frame = pd.concat([t.assign(scenario=name) for name, t in tables.items()], ignore_index=True)
     frame = frame[frame["month"].isin(list(checkpoints))]
-    first = frame[frame["scenario"] == next(iter(tables))].set_index(["stock", "month"])["q50"]
-    frame = frame.assign(diff_q50=[q - first.loc[(s, m)] for s, m, q in
-                                   zip(frame["stock"], frame["month"], frame["q50"], strict=True)])
-    cols = ["stock", "month", "scenario", "q05", "q50", "q95", "diff_q50"] + \
+    cols = ["stock", "month", "scenario", "q05", "q50", "q95"] + \
         [c for c in frame.columns if c.startswith("p_reached_")]
     return frame[cols].sort_values(["stock", "month", "scenario"], kind="stable").reset_index(drop=True)
+
+
+def paired_differences(scenarios: Sequence[Scenario], runs: int, horizon: int, seed: int,
+                       checkpoints: Sequence[int]) -> pd.DataFrame:
+    """The difference of each scenario from the first, run by run, at the checkpoints.
+
+    Run *i* of every scenario draws from the same random stream (same seed, same chunk),
+    so the difference of run *i* in two scenarios is the scenarios' effect under one
+    sequence of chance events. Columns: ``diff_q05``, ``diff_q50``, ``diff_q95`` (quantiles
+    of the run-by-run differences) and ``p_higher`` (share of runs in which the scenario
+    is higher than the first by more than 0.001).
+    """
+    marks = list(checkpoints)
+    ref = states_at(scenarios[0].setup(horizon), scenarios[0].parameters, runs, marks, seed=seed)
+    rows = []
+    for sc in scenarios:
+        diff = states_at(sc.setup(horizon), sc.parameters, runs, marks, seed=seed) - ref
+        q = np.quantile(diff, [0.05, 0.5, 0.95], axis=2)               # (3, months, 4)
+        higher = (diff > 1e-3).mean(axis=2)
+        for i, month in enumerate(marks):
+            for s, stock in enumerate(STOCKS):
+                rows.append({"stock": stock, "month": month, "scenario": sc.name, "diff_q05": q[0, i, s],
+                             "diff_q50": q[1, i, s], "diff_q95": q[2, i, s], "p_higher": higher[i, s]})
+    return pd.DataFrame(rows)
