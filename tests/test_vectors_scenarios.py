@@ -147,5 +147,6 @@ def test_cli_compare_and_its_chart(cli, tmp_path):
                  "24", "--chart", str(chart), "--format", "csv")
     assert result.code == 0, result.err
     header = result.out.splitlines()[0].split(",")
-    assert {"stock", "month", "scenario", "q50", "diff_q05", "diff_q50", "diff_q95", "p_higher"} <= set(header)
+    wanted = {"stock", "month", "scenario", "q50", "diff_q05", "diff_q50", "diff_q95", "p_higher"}
+    assert wanted <= set(header)
     assert chart.stat().st_size > 10_000 and chart.read_bytes()[:4] == b"\x89PNG"
