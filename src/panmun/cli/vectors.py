@@ -160,7 +160,14 @@ def calibrate_(
 
     store = store_from(ctx)
     result = calibrate(store, start=start, end=end)
-    render(result.table(), fmt, title=f"Calibration {start}..{end}")
+    render(result.table(), fmt, title=f"Calibration {start}..{end} (MAP, priors at the defaults)")
+    render(result.fit_table(), fmt, title="Fit per vector")
+    if result.index_used:
+        render(result.index.table(), fmt, title=f"Environment index as a fourth series "
+               f"({result.index_months} months): index = a + b x trust")
+    else:
+        console(stderr=True).print("No ingested KOR-PRK events in 24 or more months of the window: "
+                                   "the fit uses the implementation record only.")
     if check:
         render(out_of_sample(store), fmt, title="Out of sample: fit 2018-2021, forecast 2022-2024 (RMSE)")
 

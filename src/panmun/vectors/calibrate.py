@@ -46,6 +46,26 @@ coordinates: a direction whose singular value is below :data:`WEAK` times the la
 is a combination of parameters the data cannot pin down (it is reported as such). A
 parameter is *identifiable* if its 90 % interval covers less than :data:`WIDE` of its
 range and it loads less than half on the weak directions.
+
+**Environment index (a fourth series, when ingested data is present).** When the
+history carries the monthly KOR–PRK net-cooperation index of ingested event data
+(:attr:`panmun.vectors.history.History.index`, :math:`y_k \in [-1, 1]`, missing in
+months without events), it is linked to the model's trust by a linear measurement
+equation over the months :math:`k = 0..K` where it is observed::
+
+    y_k = a + b T(k; theta, T_0) + u_k,      u_k ~ N(0, sigma_y^2),   b >= 0
+
+and its term ``- n_y/2 log(2 pi sigma_y^2) - SSR_y / (2 sigma_y^2)`` is added to
+``log L``. The nuisance parameters ``a`` (index at zero trust) and ``b`` (index per unit
+of trust) are *profiled out*: for every trajectory tried, they are the least-squares
+fit of ``y`` on ``T`` under ``b >= 0`` (ordinary least squares; if its slope is negative,
+``b = 0`` and ``a`` the mean of ``y``), which gives the same maximum as fitting them
+jointly (variable projection). The weighted index residuals ``(a + b T - y) / sigma_y``
+join the others in the least-squares problem, ``sigma_y^2 = SSR_y / n_y`` joins the
+sigma update, and the forward-difference Jacobian of the profiled residuals gives the
+intervals of theta with a and b integrated out (Kaufman's approximation). The reported
+standard errors of a and b are those of the regression of ``y`` on the fitted trust
+(conditional on the trajectory). Without the index every number is as before.
 """
 
 from __future__ import annotations
@@ -84,11 +104,29 @@ STEP = 1e-6
 PRIOR_SD = 0.25
 #: with a prior, a parameter is identified by the data if its posterior sd < LEARNED x prior sd
 LEARNED = 0.5
+#: a trust trajectory with less spread than this (sum of squared deviations) gets slope b = 0
+FLAT = 1e-12
 
 
 def parameter(name: str) -> Parameter:
     """The definition of a fittable parameter (a model parameter or ``trust0``)."""
     return TRUST0 if name == "trust0" else BY_NAME[name]
+
+
+def measurement(trust: np.ndarray, index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Least-squares ``a``, ``b >= 0`` of ``index = a + b trust`` for each column of ``trust``.
+
+    ``trust``: (m, n), the trust of n trajectories at the m months where ``index`` (m,) is
+    observed. Returns ``a`` and ``b``, each (n,). A negative OLS slope, or a flat
+    trajectory, gives ``b = 0`` and ``a = mean(index)`` (the constrained optimum).
+    """
+    dt = trust - trust.mean(axis=0)
+    dy = index - index.mean()
+    spread = (dt**2).sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        slope = np.where(spread > FLAT, (dt * dy[:, None]).sum(axis=0) / spread, 0.0)
+    b = np.maximum(slope, 0.0)
+    return index.mean() - b * trust.mean(axis=0), b
 
 
 def step_drivers(drivers: np.ndarray) -> np.ndarray:
@@ -112,6 +150,8 @@ class _Problem:
     fixed: dict[str, float]
     weights: np.ndarray           # (3,) = 1 / sigma
     prior: float | None = None    # prior sd in scaled coordinates (None: maximum likelihood)
+    index: np.ndarray | None = None   # (K,) environment index, NaN where missing (None: not used)
+    index_weight: float = 1.0         # 1 / sigma_y
 
     def __post_init__(self) -> None:
         self.low = np.array([parameter(n).low for n in self.names])
@@ -119,6 +159,9 @@ class _Problem:
         self.centre = (np.array([parameter(n).default for n in self.names]) - self.low) / self.span
         self.mask = ~np.isnan(self.observed[1:])
         self.setup = Setup(tuple(np.nan_to_num(self.observed[0])) + (0.0,), step_drivers(self.drivers))
+        if self.index is not None:
+            self.index_mask = ~np.isnan(self.index)
+            self.index_values = self.index[self.index_mask]
 
     def values(self, z: np.ndarray) -> np.ndarray:
         return self.low + z * self.span
@@ -143,8 +186,21 @@ class _Problem:
         res = (path[1:, :3] - np.nan_to_num(self.observed[1:])) * self.weights
         return np.where(self.mask, res, 0.0)
 
+    def index_residuals(self, path: np.ndarray) -> np.ndarray:
+        """Raw index residuals ``a + b T - y`` at the observed months, (a, b) profiled."""
+        trust = path[self.index_mask, 3]
+        a, b = measurement(trust[:, None], self.index_values)
+        return a[0] + b[0] * trust - self.index_values
+
+    def data(self, path: np.ndarray) -> np.ndarray:
+        """All weighted data residuals of one trajectory (K, 4): D, P, A, then the index if used."""
+        out = self.weighted(path).ravel()
+        if self.index is None:
+            return out
+        return np.concatenate([out, self.index_residuals(path) * self.index_weight])
+
     def residuals(self, z: np.ndarray) -> np.ndarray:
-        data = self.weighted(self.paths(z[None, :])[:, :, 0]).ravel()
+        data = self.data(self.paths(z[None, :])[:, :, 0])
         if self.prior is None:
             return data
         return np.concatenate([data, (z - self.centre) / self.prior])
@@ -154,12 +210,41 @@ class _Problem:
         h = np.where(z + STEP <= 1.0, STEP, -STEP)
         zs = np.vstack([z, z + np.diag(h)])
         paths = self.paths(zs)
-        base = self.weighted(paths[:, :, 0]).ravel()
-        cols = [(self.weighted(paths[:, :, j + 1]).ravel() - base) / h[j] for j in range(p)]
+        base = self.data(paths[:, :, 0])
+        cols = [(self.data(paths[:, :, j + 1]) - base) / h[j] for j in range(p)]
         data = np.column_stack(cols)
         if self.prior is None:
             return data
         return np.vstack([data, np.eye(p) / self.prior])
+
+
+@dataclass
+class IndexFit:
+    """The environment index's measurement equation ``y = a + b T + u``, ``u ~ N(0, sigma^2)``.
+
+    ``source``: the ingested event source; ``months``: the months with a value (``YYYY-MM``);
+    ``a`` (index units), ``b`` (index units per unit trust) with standard errors of the
+    regression on the fitted trust; ``sigma``, ``rmse`` (index units), ``r2``;
+    ``observed`` and ``fitted`` (``a + b T``) per month of the window.
+    """
+
+    source: str | None
+    months: list[str]
+    a: float
+    b: float
+    se_a: float
+    se_b: float
+    sigma: float
+    rmse: float
+    r2: float
+    loglik: float
+    observed: pd.Series
+    fitted: pd.Series
+
+    def table(self) -> pd.DataFrame:
+        """One row per measurement parameter: estimate and standard error."""
+        return pd.DataFrame({"parameter": ["index_a", "index_b", "index_sigma"],
+                             "estimate": [self.a, self.b, self.sigma], "se": [self.se_a, self.se_b, np.nan]})
 
 
 @dataclass
@@ -184,6 +269,17 @@ class CalibrationResult:
     fixed: dict[str, float]
     success: bool
     message: str
+    index: IndexFit | None = None
+
+    @property
+    def index_used(self) -> bool:
+        """Whether the environment index entered the likelihood."""
+        return self.index is not None
+
+    @property
+    def index_months(self) -> list[str]:
+        """The months (``YYYY-MM``) with an index value in the likelihood (empty if not used)."""
+        return [] if self.index is None else list(self.index.months)
 
     def table(self) -> pd.DataFrame:
         """One row per fitted parameter: estimate, se, 90 % interval, default, range, flags."""
@@ -229,6 +325,12 @@ def _sigma(problem: _Problem, z: np.ndarray) -> np.ndarray:
     return np.maximum(np.sqrt(np.nanmean(res**2, axis=0)), SIGMA_FLOOR)
 
 
+def _index_sigma(problem: _Problem, z: np.ndarray) -> float:
+    """ML noise sd of the index, sqrt(SSR_y / n_y), floored."""
+    res = problem.index_residuals(problem.paths(z[None, :])[:, :, 0])
+    return max(float(np.sqrt(np.mean(res**2))), SIGMA_FLOOR)
+
+
 def _weak_directions(vt: np.ndarray, s: np.ndarray, names: Sequence[str]) -> tuple[list[str], np.ndarray]:
     """Unidentifiable combinations (text) and each parameter's squared loading on them."""
     weak = s < WEAK * s.max()
@@ -250,25 +352,56 @@ def _uncertainty(problem: _Problem, z: np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 def fit(observed: pd.DataFrame | np.ndarray, drivers: np.ndarray, fit_params: Sequence[str] = DEFAULT_FIT,
         fixed: dict[str, float] | None = None, start: dict[str, float] | None = None,
-        prior: float | None = None) -> CalibrationResult:
+        prior: float | None = None, index: pd.Series | np.ndarray | None = None,
+        index_source: str | None = None) -> CalibrationResult:
     """Fit ``fit_params`` to ``observed`` (months x 3: D, P, A): maximum likelihood, or MAP
     with Gaussian priors at the defaults when ``prior`` (sd as a fraction of each range).
 
     ``drivers``: calendar-month drivers (months x 7); ``fixed``: values for parameters
-    not fitted (default: the defaults); ``start``: starting values (default: defaults).
+    not fitted (default: the defaults); ``start``: starting values (default: defaults);
+    ``index``: an environment index per month (NaN where missing) measured by trust as
+    ``a + b T + u`` (module doc), from event source ``index_source``; ``None``: D, P, A only.
     """
     frame = pd.DataFrame(np.asarray(observed, dtype=float), columns=list(VECTORS))
     if isinstance(observed, pd.DataFrame):
         frame.index = observed.index
     names = tuple(fit_params)
+    y = None if index is None else np.asarray(index, dtype=float)
     problem = _Problem(frame.to_numpy(), np.asarray(drivers, dtype=float), names, dict(fixed or {}),
-                       np.ones(3), prior)
+                       np.ones(3), prior, y)
     initial = {n: parameter(n).default for n in names} | dict(start or {})
     z = np.clip((np.array([initial[n] for n in names]) - problem.low) / problem.span, 0.0, 1.0)
     for _ in range(ROUNDS):
         z, sol = _solve(problem, z)
         problem.weights = 1.0 / _sigma(problem, z)
-    return _result(problem, z, frame, sol)
+        if y is not None:
+            problem.index_weight = 1.0 / _index_sigma(problem, z)
+    result = _result(problem, z, frame, sol)
+    if y is not None:
+        result.index = _index_fit(problem, result.fitted, index_source)
+        result.loglik += result.index.loglik
+        result.n_obs += len(result.index.months)
+    return result
+
+
+def _index_fit(problem: _Problem, fitted: pd.DataFrame, source: str | None) -> IndexFit:
+    """The measurement equation at the optimum: a, b, their regression se, sigma_y, fit."""
+    trust = fitted["trust"].to_numpy()
+    mask, y = problem.index_mask, problem.index_values
+    a, b = (float(v[0]) for v in measurement(trust[mask][:, None], y))
+    line = a + b * trust
+    ssr = float(((line[mask] - y) ** 2).sum())
+    n = len(y)
+    sigma = 1.0 / problem.index_weight
+    design = np.column_stack([np.ones(n), trust[mask]])
+    cov = sigma**2 * np.linalg.pinv(design.T @ design)
+    sst = float(((y - y.mean()) ** 2).sum())
+    loglik = -(0.5 * n * np.log(2 * np.pi * sigma**2) + ssr / (2 * sigma**2))
+    months = [str(m) for m in fitted.index[mask]]
+    return IndexFit(source, months, a, b, float(np.sqrt(cov[0, 0])), float(np.sqrt(cov[1, 1])), sigma,
+                    float(np.sqrt(ssr / n)), 1 - ssr / sst if sst > 0 else float("nan"), float(loglik),
+                    pd.Series(problem.index, index=fitted.index, name="observed"),
+                    pd.Series(line, index=fitted.index, name="fitted"))
 
 
 def _result(problem: _Problem, z: np.ndarray, frame: pd.DataFrame, sol) -> CalibrationResult:
@@ -300,7 +433,8 @@ def _result(problem: _Problem, z: np.ndarray, frame: pd.DataFrame, sol) -> Calib
 def fit_history(history: History, fit_params: Sequence[str] = DEFAULT_FIT,
                 prior: float | None = PRIOR_SD) -> CalibrationResult:
     """Fit the model to an observed :class:`~panmun.vectors.history.History` (MAP by default)."""
-    return fit(history.targets, history.drivers, fit_params, prior=prior)
+    return fit(history.targets, history.drivers, fit_params, prior=prior, index=history.index,
+               index_source=history.index_source)
 
 
 def calibrate(store: Store, start: str = "2018-01", end: str = "2024-12",
@@ -308,7 +442,8 @@ def calibrate(store: Store, start: str = "2018-01", end: str = "2024-12",
     """Fit the model to the record in ``store`` from ``start`` to ``end`` (``YYYY-MM``).
 
     ``prior``: sd of the Gaussian priors at the defaults, as a fraction of each range
-    (MAP fit); ``None`` for pure maximum likelihood.
+    (MAP fit); ``None`` for pure maximum likelihood. The ingested KOR–PRK environment
+    index joins the likelihood when the store has enough of it (``result.index_used``).
     """
     return fit_history(observed_history(store, start, end), fit_params, prior)
 
@@ -335,8 +470,7 @@ def out_of_sample(store: Store, train_end: str = "2021-12", test_end: str = "202
     """
     history = observed_history(store, start, test_end)
     origin = int(history.months.get_loc(pd.Period(train_end, "M")))
-    train = History(history.months[:origin + 1], history.targets.iloc[:origin + 1],
-                    history.drivers[:origin + 1], history.notes)
+    train = history.head(origin + 1)
     result = fit_history(train, fit_params, prior)
     actual = history.targets.to_numpy()[origin + 1:]
     model = forecast(result, history, origin)
@@ -353,5 +487,5 @@ def _rmse(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.sqrt(np.mean((np.asarray(a) - np.asarray(b)) ** 2)))
 
 
-__all__ = ["DEFAULT_FIT", "TRUST0", "CalibrationResult", "calibrate", "fit", "fit_history", "forecast",
-           "out_of_sample", "parameter", "step_drivers", "trajectory"]
+__all__ = ["DEFAULT_FIT", "TRUST0", "CalibrationResult", "IndexFit", "calibrate", "fit", "fit_history",
+           "forecast", "measurement", "out_of_sample", "parameter", "step_drivers", "trajectory"]

@@ -26,6 +26,17 @@ one row per calendar month, each in [0, 1], built from the knowledge base in the
 - ``exchange``: the ``exchange`` implementation series (E).
 
 :attr:`History.notes` lists every coding choice that is judgement or a gap in the kb.
+
+**Environment index** (optional fourth series). When the store holds *ingested*
+(machine-coded) events, i.e. of any source other than the knowledge base's ``kb``, the
+KOR–PRK monthly conflict–cooperation index of
+:func:`panmun.environment.indices.index` (column ``net_coop``, in [−1, +1]: +1 all
+cooperation, −1 all conflict) is attached as :attr:`History.index`. Sources are never
+pooled (each dataset codes the same events independently): the ingested source with the
+most months with a defined ``net_coop`` in the window is used (ties: the first by name).
+A month without classed KOR–PRK events of that source is missing (NaN). The series is
+attached only if at least :data:`MIN_INDEX_MONTHS` months have a value; otherwise
+:attr:`History.index` is ``None`` and the calibration is the one on D, P, A alone.
 """
 
 from __future__ import annotations
@@ -37,6 +48,7 @@ import numpy as np
 import pandas as pd
 
 from panmun.agreements.scorecard import implementation_series
+from panmun.environment.indices import index as environment_index
 from panmun.environment.obstacles import CLOSURE_END_EVENT, CLOSURE_START_EVENT
 from panmun.store.db import Store
 from panmun.vectors.parameters import DRIVERS, VECTORS
@@ -59,6 +71,14 @@ EXERCISE_DEFAULT = 1.0
 SANCTIONS_LEVEL = 0.8
 #: constant US-China competition (judgement)
 RIVALRY_LEVEL = 0.6
+#: the dyad whose conflict-cooperation index is the fourth observed series
+INDEX_DYAD = "KOR-PRK"
+#: the index column used (net cooperation, -1..+1), as in the alerts and obstacles
+INDEX_COLUMN = "net_coop"
+#: the knowledge base's own event source: curated, not ingested data
+KB_SOURCE = "kb"
+#: fewest months with ingested KOR-PRK events for the index to be used
+MIN_INDEX_MONTHS = 24
 #: summary text of an event that records a leader taking office
 INAUGURATION_PATTERN = re.compile(r"takes office|took office as|sworn in|is inaugurated", re.IGNORECASE)
 
@@ -69,17 +89,30 @@ class History:
 
     ``targets``: month x :data:`VECTORS`, observed implementation in [0, 1];
     ``drivers``: array (months, 7), columns :data:`DRIVERS` in order, row k = calendar
-    month k; ``notes``: what in the coding is judgement or missing from the kb.
+    month k; ``notes``: what in the coding is judgement or missing from the kb;
+    ``index``: the KOR–PRK net-cooperation index per month (NaN where the source has no
+    classed event), or ``None`` when fewer than :data:`MIN_INDEX_MONTHS` months have one;
+    ``index_source``: the ingested event source it comes from.
     """
 
     months: pd.PeriodIndex
     targets: pd.DataFrame
     drivers: np.ndarray
     notes: list[str] = field(default_factory=list)
+    index: pd.Series | None = None
+    index_source: str | None = None
 
     def driver_frame(self) -> pd.DataFrame:
         """The drivers as a DataFrame (month x driver name)."""
         return pd.DataFrame(self.drivers, index=self.months, columns=list(DRIVERS))
+
+    def head(self, months: int) -> History:
+        """The first ``months`` months; the index is dropped if too few of its months remain."""
+        index = None if self.index is None else self.index.iloc[:months]
+        if index is not None and index.notna().sum() < MIN_INDEX_MONTHS:
+            index = None
+        return History(self.months[:months], self.targets.iloc[:months], self.drivers[:months], self.notes,
+                       index, self.index_source if index is not None else None)
 
 
 def month_index(start: str, end: str) -> pd.PeriodIndex:
@@ -145,6 +178,39 @@ def leadership_changes(store: Store, months: pd.PeriodIndex) -> tuple[np.ndarray
     return months.isin(set(found["month"])).astype(float), list(found["id"])
 
 
+def ingested_sources(store: Store) -> list[str]:
+    """Event sources in the store other than the knowledge base (``kb``), sorted."""
+    rows = store.query("SELECT DISTINCT source FROM events WHERE source <> ? ORDER BY source", [KB_SOURCE])
+    return list(rows["source"])
+
+
+def index_candidates(store: Store, months: pd.PeriodIndex) -> pd.DataFrame:
+    """Month x ingested source: the KOR–PRK ``net_coop`` index (NaN: no classed event that month)."""
+    sources = ingested_sources(store)
+    if not sources:
+        return pd.DataFrame(index=months, dtype=float)
+    rows = environment_index(store, dyad=INDEX_DYAD, freq="month", sources=sources, n_boot=0,
+                             since=months[0].start_time.date(), until=months[-1].end_time.date())
+    rows = rows.assign(month=pd.PeriodIndex(pd.to_datetime(rows["period"]), freq="M"))
+    wide = rows.pivot(index="month", columns="source", values=INDEX_COLUMN)
+    return wide.reindex(index=months, columns=sources).astype(float)
+
+
+def environment_series(store: Store, months: pd.PeriodIndex) -> tuple[pd.Series | None, str | None]:
+    """The ingested source's index with the most months (ties: first by name), and its source.
+
+    ``(None, None)`` when no ingested source has :data:`MIN_INDEX_MONTHS` months with a value.
+    """
+    wide = index_candidates(store, months)
+    if wide.empty or wide.columns.empty:
+        return None, None
+    counts = wide.notna().sum()
+    best = str(counts.idxmax())
+    if counts[best] < MIN_INDEX_MONTHS:
+        return None, None
+    return wide[best].rename(INDEX_COLUMN), best
+
+
 def _notes(months: pd.PeriodIndex, inaugurations: list[str], closure: np.ndarray) -> list[str]:
     notes = [
         "targets: a month with no tracked provision (before the 2018 agreements) is coded 0 (judgement)",
@@ -166,8 +232,20 @@ def _notes(months: pd.PeriodIndex, inaugurations: list[str], closure: np.ndarray
     return notes
 
 
-def observed_history(store: Store, start: str = "2018-01", end: str = "2024-12") -> History:
-    """The record from ``start`` to ``end`` (``YYYY-MM``) as model targets and drivers."""
+def _index_note(index: pd.Series | None, source: str | None) -> str:
+    if index is None:
+        return (f"environment index: not used (fewer than {MIN_INDEX_MONTHS} months with ingested "
+                f"{INDEX_DYAD} events in the window; kb events do not count)")
+    return (f"environment index: {INDEX_DYAD} {INDEX_COLUMN} from ingested source {source!r}, "
+            f"{int(index.notna().sum())} of {len(index)} months with events")
+
+
+def observed_history(store: Store, start: str = "2018-01", end: str = "2024-12",
+                     environment: bool = True) -> History:
+    """The record from ``start`` to ``end`` (``YYYY-MM``) as model targets and drivers.
+
+    ``environment``: attach the ingested KOR–PRK index when there is enough of it (module doc).
+    """
     months = month_index(start, end)
     impl = implementation(store, months)
     targets = impl[list(SERIES_VECTORS)].rename(columns=SERIES_VECTORS)[list(VECTORS)]
@@ -183,8 +261,12 @@ def observed_history(store: Store, start: str = "2018-01", end: str = "2024-12")
         "exchange": impl[EXCHANGE_SERIES].to_numpy(),
     }
     drivers = np.column_stack([columns[name] for name in DRIVERS])
-    return History(months, targets, drivers, _notes(months, inaugurations, closure))
+    index, source = environment_series(store, months) if environment else (None, None)
+    notes = [*_notes(months, inaugurations, closure), _index_note(index, source)]
+    return History(months, targets, drivers, notes, index, source)
 
 
-__all__ = ["EXERCISE_LEVELS", "History", "RIVALRY_LEVEL", "SANCTIONS_LEVEL", "border_closure", "exercises",
-           "implementation", "leadership_changes", "month_index", "observed_history", "summits"]
+__all__ = ["EXERCISE_LEVELS", "INDEX_COLUMN", "INDEX_DYAD", "MIN_INDEX_MONTHS", "History", "RIVALRY_LEVEL",
+           "SANCTIONS_LEVEL", "border_closure", "environment_series", "exercises", "implementation",
+           "index_candidates", "ingested_sources", "leadership_changes", "month_index", "observed_history",
+           "summits"]
