@@ -350,3 +350,19 @@ def test_fast_path_reads_a_file_opening_with_57_fields_as_the_57_field_layout(tm
     assert fast[0] == line[0] and fast[1] == line[1] and fast[0]["events"] == 282
     pd.testing.assert_frame_equal(fast[2], line[2])
     assert fast[3].isna().sum() == 48    # the 57-field rows in the region: read by DuckDB
+
+
+@pytest.mark.parametrize("header, row", [
+    ("id,date,actor1,actor2,cameo,source_url", "x1,2019-05-04,PRK,KOR,190,https://example.org/a"),
+    ("id,date,actor1,plover,source_url", "x2,2019-05-04,North Korea,ASSAULT,https://example.org/b"),
+])
+def test_csv_layout_with_only_the_required_columns(store, tmp_path, header, row):
+    """The optional columns (type, plover or cameo, goldstein, lat, lon, summary) may be left out."""
+    path = tmp_path / "minimal.csv"
+    path.write_text(f"{header}\n{row}\n", encoding="utf-8")
+    s = panmun.ingest_file(store, "csv", path)
+    assert (s.rows, s.events, s.rejects) == (1, 1, 0)
+    event = store.query("SELECT type, actor1, quad_class, goldstein, lat FROM events WHERE source = 'csv'")
+    assert event["type"].iloc[0] == "coded" and event["actor1"].iloc[0] == "PRK"
+    assert event["quad_class"].iloc[0] == 4 and event["goldstein"].iloc[0] < 0   # material conflict
+    assert pd.isna(event["lat"].iloc[0])

@@ -267,6 +267,8 @@ class _Run:
             return
         columns = ["line", "text", "nf", *header]
         data = {c: [r[i] for r in rows] for i, c in enumerate(columns)}
+        for missing in sorted(_referenced_fields(spec) - set(header)):   # optional columns left out
+            data[missing] = [None] * len(rows)
         table = pa.table({c: pa.array(v, type=pa.int64() if c in ("line", "nf") else pa.string())
                           for c, v in data.items()})
         self._process(spec, name, table, header, split=False)
