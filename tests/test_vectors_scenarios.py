@@ -150,3 +150,25 @@ def test_cli_compare_and_its_chart(cli, tmp_path):
     wanted = {"stock", "month", "scenario", "q50", "diff_q05", "diff_q50", "diff_q95", "p_higher"}
     assert wanted <= set(header)
     assert chart.stat().st_size > 10_000 and chart.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_cli_export_interactions_and_sensitivity(cli, tmp_path):
+    xmile = tmp_path / "model.xmile"
+    assert cli("vectors", "export", "--xmile", str(xmile), "--scenario", "cma-restored",
+               "--horizon", "24").code == 0
+    text = xmile.read_text(encoding="utf-8")
+    assert all(f'<stock name="{s}">' in text for s in STOCKS) and "<stop>24</stop>" in text
+
+    heat = tmp_path / "w.png"
+    result = cli("vectors", "interactions", "--chart", str(heat), "--format", "csv")
+    assert result.code == 0, result.err
+    rows = result.out.strip().splitlines()
+    assert rows[0].startswith("parameter,pull,default,estimate,low90,high90") and len(rows) == 7
+    assert heat.read_bytes()[:4] == b"\x89PNG"
+
+    result = cli("vectors", "sensitivity", "--method", "morris", "--samples", "4", "--format", "json")
+    assert result.code == 0, result.err
+    indices = json.loads(result.out)
+    assert {r["output"] for r in indices} == {"denuclearization@120", "peace_regime@120"}
+    assert any(r["parameter"] == "driver:summits" for r in indices)
+    assert cli("vectors", "sensitivity", "--method", "sobol", "--samples", "100").code == 2   # not 2^k
