@@ -246,7 +246,30 @@ class _Checker:
         (y0, m0), (y, m) = ((int(v) for v in s.split("-")) for s in (start, month))
         return (y - y0) * 12 + (m - m0)
 
-    def items(self, data: LineDict, key: str) -> list[tuple[LineDict, int | None, str]]:
+    def items(self, data: LineDict, key: str, allowed: set[str]) -> list[tuple[LineDict, int | None, str]]:
+        """The mappings listed under ``key``, each with its line and place; unknown keys reported."""
+        out = self._mappings(data, key)
+        for item, line, where in out:
+            for k in item:
+                if k not in allowed:
+                    self.bad(item.key_lines.get(k, line), f"{where}.{k}",
+                             f"unknown key; expected {sorted(allowed)}")
+        return out
+
+    def choice(self, item: LineDict, line: int | None, where: str, fld: str, names, kind: str) -> Any:
+        """``item[fld]`` if it is one of ``names``, else reported (and returned as it is)."""
+        value = item.get(fld)
+        if value not in names:
+            self.bad(item.key_lines.get(fld, line), f"{where}.{fld}",
+                     f"unknown {kind} {value!r}; expected one of {', '.join(names)}")
+        return value
+
+    def dated(self, item: LineDict, line: int | None, where: str, fld: str, start: str | None) -> int | None:
+        """The month ``item[fld]`` (YYYY-MM) as an offset from ``start``; None if missing or bad."""
+        month = self.month(item, f"{where}.{fld}", item.get(fld), item.key_lines.get(fld, line))
+        return self.offset(start, month)
+
+    def _mappings(self, data: LineDict, key: str) -> list[tuple[LineDict, int | None, str]]:
         block = data.get(key)
         if block is None:
             return []
@@ -264,22 +287,11 @@ class _Checker:
 
     def changes(self, data: LineDict, start: str | None) -> list[Change]:
         out, previous = [], None
-        for item, line, where in self.items(data, "changes"):
-            for k in item:
-                if k not in _CHANGE_KEYS:
-                    self.bad(item.key_lines.get(k, line), f"{where}.{k}",
-                             f"unknown key; expected {sorted(_CHANGE_KEYS)}")
-            driver = item.get("driver")
-            if driver not in DRIVERS:
-                self.bad(item.key_lines.get("driver", line), f"{where}.driver",
-                         f"unknown driver {driver!r}; expected one of {', '.join(DRIVERS)}")
+        for item, line, where in self.items(data, "changes", _CHANGE_KEYS):
+            driver = self.choice(item, line, where, "driver", tuple(DRIVERS), "driver")
             value = self.level(item.get("value"), item.key_lines.get("value", line), f"{where}.value")
-            first = self.offset(start, self.month(item, f"{where}.from", item.get("from"),
-                                                  item.key_lines.get("from", line)))
-            last = None
-            if "to" in item:
-                last = self.offset(start, self.month(item, f"{where}.to", item.get("to"),
-                                                     item.key_lines.get("to", line)))
+            first = self.dated(item, line, where, "from", start)
+            last = self.dated(item, line, where, "to", start) if "to" in item else None
             every = item.get("every")
             if every is not None and (not isinstance(every, int) or isinstance(every, bool) or every < 1):
                 self.bad(item.key_lines.get("every"), f"{where}.every", "a whole number of months, 1 or more")
@@ -300,18 +312,10 @@ class _Checker:
 
     def interventions(self, data: LineDict, start: str | None) -> list[Intervention]:
         out, previous = [], None
-        for item, line, where in self.items(data, "interventions"):
-            for k in item:
-                if k not in _INTERVENTION_KEYS:
-                    self.bad(item.key_lines.get(k, line), f"{where}.{k}",
-                             f"unknown key; expected {sorted(_INTERVENTION_KEYS)}")
-            stock = item.get("stock")
-            if stock not in STOCKS:
-                self.bad(item.key_lines.get("stock", line), f"{where}.stock",
-                         f"unknown stock {stock!r}; expected one of {', '.join(STOCKS)}")
+        for item, line, where in self.items(data, "interventions", _INTERVENTION_KEYS):
+            stock = self.choice(item, line, where, "stock", STOCKS, "stock")
             value = self.level(item.get("value"), item.key_lines.get("value", line), f"{where}.value")
-            month = self.offset(start, self.month(item, f"{where}.at", item.get("at"),
-                                                  item.key_lines.get("at", line)))
+            month = self.dated(item, line, where, "at", start)
             if month is not None:
                 if month < 1:
                     self.bad(item.key_lines.get("at"), f"{where}.at", f"must be after the start ({start})")
