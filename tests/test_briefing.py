@@ -128,7 +128,8 @@ def test_briefing_compares_the_five_scenarios_with_fan_charts_and_sensitivity(br
     section = text[text.index('<section id="vectors"'):text.index('<section id="events"')]
     assert section.count("<svg") == 2                     # the fan charts and the sensitivity chart
     for name in BUILTIN:
-        assert f"<b>{name}</b>" in section and section.count(f"<td>{name}</td>") == 6   # 3 vectors x 2 months
+        assert f"<b>{name}</b>" in section and f'<th class="num">{name}</th>' in section
+    assert section.count("<tr><td>") == 6                 # 3 vectors x 2 checkpoint months
     assert "Peace regime (P)" in section and "driver:exchange" in section
 
 

@@ -46,7 +46,17 @@ def vectors_section(store: Store, at: dt.date) -> Section:
                       for sc in scenarios],
         "start": base.start, "runs": BRIEFING_RUNS, "horizon": BRIEFING_HORIZON, "seed": BRIEFING_SEED,
         "fan_svg": to_svg(fan_chart(tables)),
-        "comparison": comparison,
+        "comparison": _wide(comparison, [sc.name for sc in scenarios]),
         "sensitivity_svg": to_svg(sensitivity_figure(indices, "morris")),
         "morris": BRIEFING_MORRIS,
     })
+
+
+def _wide(comparison, names: list[str]) -> list[dict]:
+    """One row per vector and month, one cell per scenario (for a compact printed table)."""
+    rows = []
+    for (stock, month), part in comparison.groupby(["stock", "month"], sort=False):
+        cells = part.set_index("scenario")
+        rows.append({"stock": stock.replace("_", " "), "month": int(month),
+                     "cells": [cells.loc[name].to_dict() for name in names]})
+    return rows
