@@ -116,7 +116,7 @@ def test_briefing_opens_with_alerts_and_has_every_capability_section(briefing_ht
     text = briefing_html.read_text(encoding="utf-8")
     order = [text.index(f'<section id="{sid}"') for sid in
              ("alerts", "implementation", "scorecard", "compliance", "environment", "forecast",
-              "obstacles", "vectors", "events")]
+              "obstacles", "vectors", "armscontrol", "events")]
     assert order == sorted(order)
     assert text.index('<section id="alerts"') < text.index('<section class="summary"')
 
@@ -125,7 +125,7 @@ def test_briefing_compares_the_five_scenarios_with_fan_charts_and_sensitivity(br
     from panmun.vectors.scenarios import BUILTIN
 
     text = briefing_html.read_text(encoding="utf-8")
-    section = text[text.index('<section id="vectors"'):text.index('<section id="events"')]
+    section = text[text.index('<section id="vectors"'):text.index('<section id="armscontrol"')]
     assert section.count("<svg") == 2                     # the fan charts and the sensitivity chart
     for name in BUILTIN:
         assert f"<b>{name}</b>" in section and f'<th class="num">{name}</th>' in section
@@ -144,3 +144,11 @@ def test_next_briefing_starts_its_alerts_after_the_last_one(store):
     second = alerts_section(store, dt.date(2023, 12, 31))
     assert second.data["since"] == dt.date(2023, 12, 1) and second.data["after_briefing"]
     assert all(pd_date >= dt.date(2023, 12, 1) for pd_date in second.data["alerts"]["date"])
+
+
+def test_briefing_compares_the_arms_control_packages_with_their_intervals(briefing_html):
+    text = briefing_html.read_text(encoding="utf-8")
+    section = text[text.index('<section id="armscontrol"'):text.index('<section id="events"')]
+    for name in ("none", "cma-2018", "cma-2018-full", "status-today"):
+        assert f"<td>{name}<br>" in section
+    assert section.count("<svg") == 1 and "90% interval" in section and "rate ratio" in section
