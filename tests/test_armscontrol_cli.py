@@ -65,3 +65,32 @@ def test_verification_and_balance(cli):
     balance = json.loads(cli("armscontrol", "balance", "--format", "json").out)
     assert balance
     assert all(r["source_url"].startswith(("http://", "https://")) and r["as_of"] for r in balance)
+
+
+def test_tension_raises_the_modelled_risk_and_is_read_from_ingested_events(cli, store, tmp_path):
+    def p_deadly(*extra):
+        result = cli("armscontrol", "risk", "--package", "none", "--runs", "40", "--sims", "200",
+                     "--format", "json", *extra)
+        assert result.code == 0, result.err
+        return json.loads(result.out)["p_deadly_clash"]["median"]
+
+    assert p_deadly("--tension", "0.1") < p_deadly("--tension", "0.9")
+    assert cli("armscontrol", "risk", "--tension", "1.7").code == 2
+    no_data = cli("armscontrol", "risk", "--tension", "index")
+    assert no_data.code == 2 and "Ingest an event dataset" in no_data.err
+
+    # three years of monthly KOR-PRK events in panmun's csv layout: cooperative, then hostile
+    lines = ["id,date,actor1,actor2,cameo,source_url"]
+    for k in range(36):
+        year, month = 2020 + k // 12, k % 12 + 1
+        cameo = "057" if k < 24 else "190"          # sign an agreement / use conventional force
+        for j in range(3):
+            lines.append(f"e{k}-{j},{year}-{month:02d}-{10 + j},KOR,PRK,{cameo},https://example.org/{k}/{j}")
+    path = tmp_path / "events.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    import panmun
+    assert panmun.ingest_file(store, "csv", path).events == 108
+    from panmun.armscontrol.tension import tension_from_index
+    reading = tension_from_index(store, start="2020-01", end="2022-12")
+    assert reading.source == "csv" and reading.months == 36
+    assert reading.value == 1.0 - 1 / 25     # the last window is the most hostile of the 25

@@ -23,6 +23,33 @@ YearsOption = typer.Option(1, "--years", help="Years per period: risks are of at
 RunsOption = typer.Option(400, "--runs", help="Parameter draws from the calibration's posterior.")
 SimsOption = typer.Option(2500, "--sims", help="Simulated periods per parameter draw.")
 SeedOption = typer.Option(0, "--seed", help="Seed of the draws and simulations.")
+TensionOption = typer.Option(None, "--tension", help="Tension in [0, 1] (0.5: the calibration record's "
+                             "typical level), or 'index' to read it from the ingested KOR-PRK index.")
+
+
+def _with_tension(ctx: typer.Context, packages: list, tension: str | None) -> list:
+    """The packages with tension set from ``--tension`` (a number, or read from the index)."""
+    from dataclasses import replace
+
+    if tension is None:
+        return packages
+    if tension == "index":
+        from panmun.armscontrol.tension import tension_from_index
+
+        reading = tension_from_index(store_from(ctx))
+        value = reading.value
+        console(stderr=True).print(
+            f"tension {value:.2f}: the last {reading.window} months of the {reading.source} KOR-PRK index "
+            f"(to {reading.last_month}) ranked against every {reading.window}-month window since "
+            f"{reading.first_month}")
+    else:
+        try:
+            value = float(tension)
+        except ValueError:
+            raise InputError(f"--tension {tension!r}: give a number in [0, 1] or 'index'") from None
+        if not 0 <= value <= 1:
+            raise InputError(f"--tension {value}: give a number in [0, 1] or 'index'")
+    return [replace(p, tension=value) for p in packages]
 
 
 def _check(years: int, runs: int, sims: int) -> None:
@@ -52,14 +79,14 @@ def risk_(ctx: typer.Context,
           package: str = typer.Option("status-today", "--package", help="A built-in package "
                                       f"({', '.join(BUILTIN_PACKAGES)}) or a package YAML file."),
           years: int = YearsOption, runs: int = RunsOption, sims: int = SimsOption, seed: int = SeedOption,
-          fmt: Format = FormatOption) -> None:
+          tension: str | None = TensionOption, fmt: Format = FormatOption) -> None:
     """Probability of at least one deadly clash, and of escalation beyond one, with intervals."""
     from panmun.armscontrol.calibrate import calibrate
     from panmun.armscontrol.model import risk
     from panmun.armscontrol.packages import load_package
 
     _check(years, runs, sims)
-    pkg = load_package(package)
+    pkg = _with_tension(ctx, [load_package(package)], tension)[0]
     base = calibrate(store_from(ctx)).posterior.draw(runs, seed)
     result = {"package": pkg.name, "title": pkg.title, **risk(pkg.params(base), years=years, sims=sims,
                                                              seed=seed)}
@@ -80,6 +107,7 @@ def compare_(ctx: typer.Context,
              marginal: str | None = typer.Option("status-today", "--marginal", help="Also the effect of "
                                                  "adding or removing each measure from this package."),
              years: int = YearsOption, runs: int = RunsOption, sims: int = SimsOption, seed: int = SeedOption,
+             tension: str | None = TensionOption,
              chart: Path | None = typer.Option(None, "--chart",
                                                help="Also draw the comparison (PNG or SVG)."),
              fmt: Format = FormatOption) -> None:
@@ -88,7 +116,7 @@ def compare_(ctx: typer.Context,
     from panmun.armscontrol.packages import compare, flat_risk, load_package, marginal_effects
 
     _check(years, runs, sims)
-    loaded = [load_package(p) for p in (packages or BUILTIN_PACKAGES)]
+    loaded = _with_tension(ctx, [load_package(p) for p in (packages or BUILTIN_PACKAGES)], tension)
     base = calibrate(store_from(ctx)).posterior.draw(runs, seed)
     ranked = pd.DataFrame([flat_risk(r) for r in compare(loaded, base, years=years, sims=sims, seed=seed)])
     ranked.insert(0, "rank", range(1, len(ranked) + 1))
@@ -98,11 +126,12 @@ def compare_(ctx: typer.Context,
            title=f"Packages ranked by P(at least one deadly clash in {years} year(s)); reduction vs 'none'")
     effects = None
     if marginal:
+        reference = _with_tension(ctx, [load_package(marginal)], tension)[0]
         effects = pd.DataFrame([{"measure": r["measure"], "action": r["action"], "level": r["level"],
                                  "d_p_deadly_median": r["p_deadly_clash"]["median"],
                                  "d_p_deadly_low": r["p_deadly_clash"]["low"],
                                  "d_p_deadly_high": r["p_deadly_clash"]["high"]}
-                                for r in marginal_effects(load_package(marginal), base, years)])
+                                for r in marginal_effects(reference, base, years)])
         render(effects.round(4), fmt, title=f"Change in P(deadly clash) from adding or removing each measure "
                f"in {marginal} (median and 90 % interval over the posterior)")
     if chart is not None:
