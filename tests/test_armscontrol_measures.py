@@ -92,6 +92,27 @@ def test_bad_file_names_file_line_and_field(tmp_path, kb_provisions, old, new, f
     assert problem.file == str(path) and problem.line == line
 
 
+def test_the_catalogue_is_the_knowledge_base_file(kb_provisions):
+    assert M.MEASURES_FILE.parent.name == "measures" and M.MEASURES_FILE.parent.parent.name == "data"
+    assert M.MEASURES_FILE.parent.parent == M.builtin_root()
+    from_file = M.load_measures(M.MEASURES_FILE, provision_ids=kb_provisions)
+    assert from_file == M.load_measures() == [m for m, _ in panmun.load_kb().measures]
+
+
+def test_a_kb_format_file_names_file_line_and_field(tmp_path, kb_provisions):
+    kb_format = "measures:\n" + textwrap.indent(GOOD, "  ")
+    good = M.load_measures(_write(tmp_path, kb_format), provision_ids=kb_provisions)
+    assert [m.id for m in good] == ["ground-buffer-zone"]
+    twice = kb_format.replace("cma-2018/1.2", "cma-2018/9.9") + kb_format.split("measures:\n")[1]
+    path = _write(tmp_path, twice)
+    with pytest.raises(ValidationError) as err:
+        M.load_measures(path, provision_ids=kb_provisions)
+    assert [(p.line, p.field) for p in err.value.problems] == [(6, "provision"), (14, "id")]
+    assert "duplicate measure id 'ground-buffer-zone'" in err.value.problems[1].message
+    with pytest.raises(ValidationError, match="list of measures"):
+        M.load_measures(_write(tmp_path, "catalogue: []\n"), provision_ids=kb_provisions)
+
+
 def test_missing_sources_is_an_error(tmp_path, kb_provisions):
     text = GOOD.split("  sources:")[0]
     with pytest.raises(ValidationError) as err:
@@ -170,3 +191,14 @@ def test_bad_force_balance_file(tmp_path):
         M.force_balance(path)
     assert _problem(err.value, "as_of").line == 6
     assert _problem(err.value, "sources").line == 8
+
+
+def test_an_overlay_measure_can_join_a_package(tmp_path):
+    folder = tmp_path / "overlay"
+    (folder / "measures").mkdir(parents=True)
+    text = GOOD.replace("ground-buffer-zone", "sea-hotline").replace("cma-2018/1.2", "cma-2018/3.1")
+    (folder / "measures" / "extra.yaml").write_text("measures:\n" + textwrap.indent(text, "  "),
+                                                      encoding="utf-8")
+    added = [m for m, _ in panmun.load_overlay(folder).measures]
+    catalogue = M.load_measures() + added
+    assert M.package_burden(["sea-hotline", "joint-verification"], catalogue) == 2 + 3

@@ -102,3 +102,15 @@ def test_builtin_validation_reports_nothing():
     report = panmun.validate_path()
     assert report.counts["agreements"] == 10
     assert report.counts["events"] >= 150
+
+
+def test_measures_are_in_the_knowledge_base(kb):
+    from panmun.kb.schema import BUILTIN_MEASURES
+
+    ids = [m.id for m, _ in kb.measures]
+    assert ids == list(BUILTIN_MEASURES) and kb.counts()["measures"] == 17
+    provisions = kb.provision_ids()
+    for measure, where in kb.measures:
+        assert measure.provision is None or measure.provision in provisions, measure.id
+        assert where.file == "data/measures/measures.yaml" and where.line_of("provision") > where.line
+        assert all(s.url.startswith(("http://", "https://")) for s in measure.sources)

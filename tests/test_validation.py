@@ -145,3 +145,72 @@ def test_two_overlays_with_the_same_event_id_give_a_clear_store_error(cli, store
     assert "Duplicate key" in result.err and "2019-03-01-worked-example-talks" in result.err
     assert "another loaded folder" in result.err
     assert panmun.open_store().counts() == before
+
+
+# ------------------------------------------------------------------ arms-control measures
+
+MEASURE = """\
+measures:
+  - id: sea-hotline
+    name: Naval hotline in the West Sea
+    kind: operational
+    domains: [sea]
+    provision: cma-2018/3.1
+    restricts: {zone: the West Sea near the NLL, distance_km: null, activity: encounters with no radio}
+    verification: {means: [hotline-reporting], burden: low, burden_why: each call is logged by both sides}
+    reversibility: easy
+    reversibility_why: a side can stop answering at once
+    summary: a direct line between the two navies in the West Sea
+    sources:
+      - {url: "https://example.org/west-sea", date: 2018-09-19}
+"""
+
+
+def _measure_overlay(tmp_path, text: str):
+    folder = tmp_path / "measures-overlay"
+    (folder / "measures").mkdir(parents=True)
+    (folder / "measures" / "extra.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def _only_problem(folder):
+    with pytest.raises(ValidationError) as info:
+        panmun.validate_path(folder)
+    assert len(info.value.problems) == 1, [str(p) for p in info.value.problems]
+    return info.value.problems[0]
+
+
+def test_overlay_may_add_a_measure(tmp_path):
+    report = panmun.validate_path(_measure_overlay(tmp_path, MEASURE))
+    assert report.counts["measures"] == 1
+    assert report.files == ["measures-overlay/measures/extra.yaml"]
+
+
+@pytest.mark.parametrize(("old", "new", "line", "field", "words"), [
+    ("provision: cma-2018/3.1", "provision: cma-2018/9.9", 6, "provision",
+     "unknown provision id 'cma-2018/9.9'"),
+    ("domains: [sea]", "domains: [sea, space]", 5, "measures[0].domains[1]", "'ground'"),
+    ("id: sea-hotline", "id: no-fly-zone", 2, "id", "duplicate measure id 'no-fly-zone'"),
+    ("    reversibility: easy\n", "    reversibility: easy\n    reversability: easy\n", 10,
+     "measures[0].reversability", "unknown field"),
+    ("date: 2018-09-19", "date: 2999-09-19", 12, "sources", "in the future"),
+])
+def test_bad_overlay_measure_names_file_line_and_field(tmp_path, old, new, line, field, words):
+    problem = _only_problem(_measure_overlay(tmp_path, MEASURE.replace(old, new)))
+    assert problem.file == "measures-overlay/measures/extra.yaml"
+    assert (problem.line, problem.field) == (line, field)
+    assert words in problem.message
+
+
+def test_measure_ids_must_be_unique_within_an_overlay(tmp_path):
+    second = MEASURE.split("measures:\n")[1]
+    problem = _only_problem(_measure_overlay(tmp_path, MEASURE + second))
+    assert (problem.line, problem.field) == (14, "id")
+    assert "duplicate measure id 'sea-hotline'" in problem.message
+
+
+def test_cli_validate_reports_a_bad_measure(cli, tmp_path):
+    folder = _measure_overlay(tmp_path, MEASURE.replace("cma-2018/3.1", "cma-2018/9.9"))
+    result = cli("kb", "validate", str(folder))
+    assert result.code == 2
+    assert "measures-overlay/measures/extra.yaml:6: provision" in result.err

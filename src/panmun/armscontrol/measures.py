@@ -1,9 +1,10 @@
 """The catalogue of arms-control and confidence-building measures, their verification and
 the force balance they act on.
 
-Data: ``data/measures.yaml`` (one record per measure id of :data:`MEASURE_IDS`) and
-``data/force_balance.yaml`` (sourced open figures). Both are read line-aware, so every
-problem names its file, line and field.
+Data: the knowledge base's ``measures`` section (``panmun/kb/data/measures/measures.yaml``,
+schema :class:`panmun.kb.schema.Measure`, validated with the rest of the knowledge base by
+``panmun kb validate``) and ``data/force_balance.yaml`` (sourced open figures). Both are
+read line-aware, so every problem names its file, line and field.
 
 Status of a measure at a date is the Peace Accords Matrix state of the knowledge-base
 provision it implements (:func:`panmun.agreements.scorecard.provision_states`): score 0-3
@@ -25,33 +26,38 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, Field, field_validator
 from pydantic import ValidationError as PydanticError
 
 from panmun.agreements.scorecard import provision_states
 from panmun.dates import as_date
 from panmun.errors import InputError, Problem, ValidationError, display_path
-from panmun.kb.schema import Source
-from panmun.kb.yamlio import LineDict, YamlProblems, line_of, read_yaml
+from panmun.kb.loader import Where, builtin_root
+from panmun.kb.schema import (  # noqa: F401  (re-exported: the measure records and their vocabularies)
+    BUILTIN_MEASURES,
+    Burden,
+    Domain,
+    Means,
+    Measure,
+    MeasureKind,
+    Record,
+    Restriction,
+    Reversibility,
+    Source,
+    Verification,
+)
+from panmun.kb.yamlio import LineDict, LineList, YamlProblems, line_of, read_yaml
 from panmun.store.db import Store
 
 DATA = Path(__file__).parent / "data"
-MEASURES_FILE = DATA / "measures.yaml"
+#: The built-in catalogue, a file of the knowledge base.
+MEASURES_FILE = builtin_root() / "measures" / "measures.yaml"
 FORCE_BALANCE_FILE = DATA / "force_balance.yaml"
 
 #: The fixed measure ids shared by the catalogue and the risk model (issue 5 contract).
-MEASURE_IDS: tuple[str, ...] = (
-    "ground-buffer-zone", "maritime-buffer-zone", "no-fly-zone", "accident-prevention-procedures",
-    "communication-channels", "military-hotline", "joint-military-committee", "guard-post-withdrawal",
-    "joint-verification", "jsa-demilitarisation", "west-sea-2004-accord", "west-sea-peace-zone",
-    "propaganda-halt", "exercise-notification", "exercise-limits", "artillery-pullback", "missile-limits",
-)
+MEASURE_IDS: tuple[str, ...] = BUILTIN_MEASURES
 
-Kind = Literal["operational", "structural"]
-Domain = Literal["ground", "sea", "air", "grey-zone", "all"]
-Means = Literal["joint-on-site", "national-technical-means", "third-party", "hotline-reporting", "none"]
-Burden = Literal["low", "medium", "high"]
-Reversibility = Literal["easy", "moderate", "hard"]
+Kind = MeasureKind
 
 #: Points per measure in the package verification burden (dimensionless).
 BURDEN_SCORE: dict[str, int] = {"low": 1, "medium": 2, "high": 3}
@@ -59,44 +65,7 @@ NOT_AGREED = "not agreed"
 PERIOD = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
-class _Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
-
-
-class Restriction(_Record):
-    """What a measure restricts: where, how far from the line (km, None if not fixed), what."""
-
-    zone: str = Field(min_length=3)
-    distance_km: float | None = Field(ge=0)
-    activity: str = Field(min_length=3)
-
-
-class Verification(_Record):
-    """How compliance with a measure is checked, and how heavy that is."""
-
-    means: list[Means] = Field(min_length=1)
-    burden: Burden
-    burden_why: str = Field(min_length=10)
-
-
-class Measure(_Record):
-    """One arms-control or confidence-building measure."""
-
-    id: str
-    name: str = Field(min_length=3)
-    kind: Kind
-    domains: list[Domain] = Field(min_length=1)
-    provision: str | None
-    restricts: Restriction
-    verification: Verification
-    reversibility: Reversibility
-    reversibility_why: str = Field(min_length=10)
-    summary: str = Field(min_length=10)
-    note: str | None = None
-    sources: list[Source] = Field(min_length=1)
-
-
-class Figure(_Record):
+class Figure(Record):
     """One sourced figure of the conventional force balance near the border."""
 
     id: str
@@ -116,28 +85,49 @@ class Figure(_Record):
         return value
 
 
-def _read_list(path: Path) -> tuple[str, list]:
-    """The YAML file at ``path`` as a line-aware list; ValidationError if it is not one."""
+def _read(path: Path) -> tuple[str, object]:
+    """The YAML file at ``path``, line-aware; ValidationError if it cannot be read."""
     file = display_path(path)
     try:
-        data = read_yaml(path, file)
+        return file, read_yaml(path, file)
     except YamlProblems as exc:
         raise ValidationError(exc.problems) from exc
+
+
+def _read_list(path: Path) -> tuple[str, list]:
+    """The YAML file at ``path`` as a line-aware list; ValidationError if it is not one."""
+    file, data = _read(path)
     if not isinstance(data, list):
         raise ValidationError([Problem(file, getattr(data, "line", None), None,
                                        "the file must be a YAML list of records")])
     return file, data
 
 
+def _measure_items(path: Path) -> tuple[str, list]:
+    """The measure records of a file: a knowledge-base measures file (``measures:`` list) or a
+    plain YAML list of measures."""
+    file, data = _read(path)
+    if isinstance(data, LineDict) and set(data) == {"measures"} and isinstance(data["measures"], LineList):
+        return file, data["measures"]
+    if isinstance(data, LineList):
+        return file, data
+    raise ValidationError([Problem(file, getattr(data, "line", None), None,
+                                   "the file must be a YAML list of measures or a mapping "
+                                   "`measures:` holding that list (see kb/data/README.md)")])
+
+
 def _parse(file: str, data: list, model: type[BaseModel]) -> tuple[list, list[Problem]]:
-    """Validate every item against ``model``; problems carry the line of the failing field."""
+    """Validate every item against ``model``; problems carry the line of the failing field.
+
+    Returns (record, Where) pairs of the items that passed, and the problems.
+    """
     records, problems = [], []
     for item in data:
         if not isinstance(item, LineDict):
             problems.append(Problem(file, getattr(item, "line", None), None, "each record must be a mapping"))
             continue
         try:
-            records.append(model.model_validate(dict(item)))
+            records.append((model.model_validate(dict(item)), Where(file, item.line, dict(item.key_lines))))
         except PydanticError as exc:
             for err in exc.errors():
                 line, field = line_of(item, tuple(err["loc"]))
@@ -145,32 +135,25 @@ def _parse(file: str, data: list, model: type[BaseModel]) -> tuple[list, list[Pr
     return records, problems
 
 
-def _id_problems(file: str, data: list, known_provisions: set[str]) -> list[Problem]:
-    """Unknown or repeated measure ids and provision ids the knowledge base does not have."""
-    problems, seen = [], set()
-    for item in data:
-        if not isinstance(item, LineDict):
-            continue
-        mid = item.get("id")
-        if mid is not None and mid not in MEASURE_IDS:
-            problems.append(Problem(file, item.key_lines["id"], "id",
-                                    f"unknown measure id {mid!r}; known: {', '.join(MEASURE_IDS)}"))
-        elif mid in seen:
-            problems.append(Problem(file, item.key_lines["id"], "id", f"measure {mid!r} appears twice"))
-        seen.add(mid)
-        prov = item.get("provision")
-        if prov is not None and prov not in known_provisions:
-            problems.append(Problem(file, item.key_lines["provision"], "provision",
-                                    f"no provision {prov!r} in the knowledge base"))
-    return problems
+def _id_problems(file: str, measures: list[tuple[Measure, Where]],
+                 known_provisions: set[str]) -> list[Problem]:
+    """Measure ids outside the contract, repeated ids and provisions the knowledge base lacks."""
+    from panmun.kb.validate import measure_problems
+
+    problems = [Problem(file, where.line_of("id"), "id",
+                        f"unknown measure id {m.id!r}; known: {', '.join(MEASURE_IDS)}")
+                for m, where in measures if m.id not in MEASURE_IDS]
+    return problems + measure_problems(measures, known_provisions)
 
 
 def load_measures(path: Path | str | None = None, provision_ids: set[str] | None = None) -> list[Measure]:
-    """The measures catalogue (default: the shipped ``data/measures.yaml``).
+    """The measures catalogue (default: the knowledge base's built-in measures).
 
-    ``provision_ids`` are the provisions a measure may name (default: the built-in
-    knowledge base's). Raises :class:`~panmun.errors.ValidationError` listing every problem
-    with file, line and field: bad YAML or dates, unknown ids or enum values, missing sources.
+    ``path`` is a knowledge-base measures file (``measures:`` list) or a plain YAML list of
+    measure records; its ids must be contract ids (:data:`MEASURE_IDS`). ``provision_ids``
+    are the provisions a measure may name (default: the built-in knowledge base's). Raises
+    :class:`~panmun.errors.ValidationError` listing every problem with file, line and field:
+    bad YAML or dates, unknown ids or enum values, missing sources.
     """
     if path is None and provision_ids is None:
         return list(_shipped_measures())
@@ -182,26 +165,29 @@ def _load_measures(path: Path, provision_ids: set[str] | None) -> list[Measure]:
         from panmun.kb.loader import load_kb
 
         provision_ids = load_kb().provision_ids()
-    file, data = _read_list(path)
-    records, problems = _parse(file, data, Measure)
-    problems += _id_problems(file, data, provision_ids)
+    file, items = _measure_items(path)
+    placed, problems = _parse(file, items, Measure)
+    problems += _id_problems(file, placed, provision_ids)
     if problems:
         raise ValidationError(sorted(problems, key=lambda p: (p.line or 0)))
-    return records
+    return [m for m, _ in placed]
 
 
 @functools.lru_cache(maxsize=1)
 def _shipped_measures() -> tuple[Measure, ...]:
-    return tuple(_load_measures(MEASURES_FILE, None))
+    """The built-in knowledge base's measures (validated with the whole knowledge base)."""
+    from panmun.kb.loader import load_kb
+
+    return tuple(m for m, _ in load_kb().measures)
 
 
 def load_force_balance(path: Path | str | None = None) -> list[Figure]:
     """The force-balance figures (default: the shipped ``data/force_balance.yaml``)."""
     file, data = _read_list(Path(path) if path is not None else FORCE_BALANCE_FILE)
-    records, problems = _parse(file, data, Figure)
+    placed, problems = _parse(file, data, Figure)
     if problems:
         raise ValidationError(problems)
-    return records
+    return [f for f, _ in placed]
 
 
 def _measure_row(m: Measure) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from panmun.kb.schema import (
     Agreement,
     EventsFile,
     ImplementationFile,
+    MeasuresFile,
     RulesFile,
 )
 from panmun.kb.yamlio import YamlProblems, line_of, read_yaml
@@ -32,6 +33,7 @@ SECTIONS: dict[str, type[pydantic.BaseModel]] = {
     "events": EventsFile,
     "actors": ActorsFile,
     "rules": RulesFile,
+    "measures": MeasuresFile,
 }
 #: Files a folder may hold that are documentation, not data (reported, never loaded).
 DOC_FILES = {"README.md", "README.txt", "LICENSE", "LICENSE.txt", "SOURCE.txt"}
@@ -72,6 +74,7 @@ class KnowledgeBase:
     positions: list = field(default_factory=list)         # (Position, Where)
     zones: list = field(default_factory=list)             # (Zone, Where)
     rules: list = field(default_factory=list)             # (Rule, Where, Where of its match)
+    measures: list = field(default_factory=list)          # (Measure, Where)
     where: dict = field(default_factory=dict)             # record key -> Where
     files: list = field(default_factory=list)             # data files read (display paths)
     docs: list = field(default_factory=list)              # documentation files seen, not loaded
@@ -90,6 +93,7 @@ class KnowledgeBase:
             "positions": len(self.positions),
             "zones": len(self.zones),
             "rules": len(self.rules),
+            "measures": len(self.measures),
         }
 
 
@@ -142,7 +146,7 @@ def read_folder(root: Path, *, builtin: bool = False) -> tuple[KnowledgeBase, li
         if section not in SECTIONS or path.suffix not in (".yaml", ".yml"):
             problems.append(Problem(disp, None, None,
                                     "file not recognised: data files go in agreements/, implementation/, "
-                                    "events/, actors/ or rules/ and end in .yaml"))
+                                    "events/, actors/, rules/ or measures/ and end in .yaml"))
             continue
         digest.update(str(rel).encode() + b"\0" + path.read_bytes())
         kb.files.append(disp)
@@ -199,6 +203,9 @@ def _read_records(kb: KnowledgeBase, section: str, data, file: str, stem: str) -
         for i, rule in enumerate(record.rules):
             kb.rules.append((rule, _where(file, data, ("rules", i)),
                              _where(file, data, ("rules", i, "match"))))
+    elif section == "measures":
+        for i, measure in enumerate(record.measures):
+            kb.measures.append((measure, _where(file, data, ("measures", i))))
     return problems
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from panmun._version import __version__
 from panmun.kb.loader import KnowledgeBase, load_kb
-from panmun.kb.schema import TOPICS, VECTORS
+from panmun.kb.schema import DOMAINS, MEANS, TOPICS, VECTORS
 
 LICENSE_NOTE = ("Summaries and codings: the panmun project. Facts are sourced per record (source_url). "
                 "CAMEO/Goldstein codes follow the GDELT tables; PLOVER follows the Open Event Data "
@@ -109,7 +109,47 @@ def _tables(kb: KnowledgeBase) -> dict[str, tuple[list[dict], dict]]:
             "primaryKey": ["rule", "provision_id"], "missingValues": [""],
             "foreignKeys": [{"fields": ["provision_id"],
                              "reference": {"resource": "provisions", "fields": ["id"]}}]}),
+        "measures": (_measure_rows(kb), {"fields": [
+            _f("id", required=True, unique=True), _f("name", required=True),
+            _f("kind", required=True, enum=["operational", "structural"]),
+            _f("domains", required=True, pattern=_joined(DOMAINS)), _f("provision_id"),
+            _f("zone"), _f("distance_km", "number", minimum=0), _f("activity"),
+            _f("verification_means", required=True, pattern=_joined(MEANS)),
+            _f("verification_burden", required=True, enum=["low", "medium", "high"]),
+            _f("burden_why"), _f("reversibility", required=True, enum=["easy", "moderate", "hard"]),
+            _f("reversibility_why"), _f("summary"), _f("note"),
+            _f("source_url", required=True, **url), _f("source_date", "date"),
+            _f("sources", required=True)],
+            "primaryKey": ["id"], "missingValues": [""],
+            "foreignKeys": [{"fields": ["provision_id"],
+                             "reference": {"resource": "provisions", "fields": ["id"]}}]}),
     }
+
+
+def _joined(values: tuple[str, ...]) -> str:
+    """A Table Schema pattern for one or more of ``values`` joined by ';'."""
+    one = "(" + "|".join(values) + ")"
+    return f"{one}(;{one})*"
+
+
+def _measure_rows(kb: KnowledgeBase) -> list[dict]:
+    """One row per arms-control measure; lists ';'-joined, the first source in source_url and
+    source_date, every source as JSON in ``sources``."""
+    rows = []
+    for m, _ in kb.measures:
+        first = m.sources[0]
+        rows.append({"id": m.id, "name": m.name, "kind": m.kind, "domains": ";".join(m.domains),
+                     "provision_id": m.provision or "", "zone": m.restricts.zone,
+                     "distance_km": "" if m.restricts.distance_km is None else m.restricts.distance_km,
+                     "activity": m.restricts.activity,
+                     "verification_means": ";".join(m.verification.means),
+                     "verification_burden": m.verification.burden, "burden_why": m.verification.burden_why,
+                     "reversibility": m.reversibility, "reversibility_why": m.reversibility_why,
+                     "summary": m.summary, "note": m.note or "", "source_url": first.url,
+                     "source_date": first.date.isoformat() if first.date else "",
+                     "sources": json.dumps([s.model_dump(mode="json", exclude_none=True) for s in m.sources],
+                                           ensure_ascii=False)})
+    return rows
 
 
 def _rule_rows(kb: KnowledgeBase) -> list[dict]:
@@ -147,7 +187,8 @@ def write_datapackage(out: Path | str, kb: KnowledgeBase | None = None) -> Path:
         "profile": "tabular-data-package",
         "name": "panmun-knowledge-base",
         "title": "panmun knowledge base: Korean Peninsula peace-process agreements, "
-                 "implementation, events, actor positions and compliance rules",
+                 "implementation, events, actor positions, compliance rules and arms-control "
+                 "measures",
         "version": __version__,
         "licenses": [{"name": "CC-BY-SA-4.0", "title": "Creative Commons Attribution Share-Alike 4.0",
                       "path": "https://creativecommons.org/licenses/by-sa/4.0/"}],

@@ -361,3 +361,70 @@ class RulesFile(Record):
     zones: list[Zone] = Field(default_factory=list)
     rules: list[Rule] = Field(default_factory=list)
 
+
+
+# ------------------------------------------------------------------ arms-control measures
+
+#: The measures every installation ships (the ids the arms-control risk model knows).
+BUILTIN_MEASURES: tuple[str, ...] = (
+    "ground-buffer-zone", "maritime-buffer-zone", "no-fly-zone", "accident-prevention-procedures",
+    "communication-channels", "military-hotline", "joint-military-committee", "guard-post-withdrawal",
+    "joint-verification", "jsa-demilitarisation", "west-sea-2004-accord", "west-sea-peace-zone",
+    "propaganda-halt", "exercise-notification", "exercise-limits", "artillery-pullback", "missile-limits",
+)
+
+MeasureKind = Literal["operational", "structural"]
+Domain = Literal["ground", "sea", "air", "grey-zone", "all"]
+DOMAINS: tuple[str, ...] = ("ground", "sea", "air", "grey-zone", "all")
+Means = Literal["joint-on-site", "national-technical-means", "third-party", "hotline-reporting", "none"]
+MEANS: tuple[str, ...] = ("joint-on-site", "national-technical-means", "third-party",
+                          "hotline-reporting", "none")
+Burden = Literal["low", "medium", "high"]
+Reversibility = Literal["easy", "moderate", "hard"]
+
+
+class Restriction(Record):
+    """What a measure restricts: where, how far from the line (km, None if not fixed), what."""
+
+    zone: str = Field(min_length=3)
+    distance_km: float | None = Field(ge=0)
+    activity: str = Field(min_length=3)
+
+
+class Verification(Record):
+    """How compliance with a measure is checked, and how heavy that is (low, medium, high)."""
+
+    means: list[Means] = Field(min_length=1)
+    burden: Burden
+    burden_why: str = Field(min_length=10)
+
+
+class Measure(Record):
+    """One arms-control or confidence-building measure, linked to the provision it implements
+    (``<agreement-id>/<article>``) or to none (``provision: null``)."""
+
+    id: str
+    name: str = Field(min_length=3)
+    kind: MeasureKind
+    domains: list[Domain] = Field(min_length=1)
+    provision: str | None
+    restricts: Restriction
+    verification: Verification
+    reversibility: Reversibility
+    reversibility_why: str = Field(min_length=10)
+    summary: str = Field(min_length=10)
+    note: str | None = None
+    sources: list[Source] = Field(min_length=1)
+
+    @field_validator("id")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not SLUG.match(value):
+            raise ValueError("id must be lowercase words joined by '-', e.g. ground-buffer-zone")
+        return value
+
+
+class MeasuresFile(Record):
+    """A catalogue of arms-control and confidence-building measures."""
+
+    measures: list[Measure] = Field(min_length=1)

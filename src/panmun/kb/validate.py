@@ -18,7 +18,7 @@ import numpy as np
 from panmun.errors import Problem
 from panmun.ingest.codes import PLOVER_EVENTS, cameo_codes, iso3_codes, plover_for
 from panmun.kb.loader import KnowledgeBase, Where, builtin_root, load_kb, load_overlay
-from panmun.kb.schema import BUILTIN_AGREEMENTS
+from panmun.kb.schema import BUILTIN_AGREEMENTS, BUILTIN_MEASURES
 
 #: Agreements whose every provision must carry an implementation history.
 TRACKED_AGREEMENTS: tuple[str, ...] = (
@@ -150,6 +150,35 @@ def check(kb: KnowledgeBase, base: KnowledgeBase | None = None,
 
     # compliance rules and their zones
     problems += _check_rules(kb, base, agreements, actor_codes, today)
+
+    # arms-control measures
+    known = {m.id for m, _ in base.measures} if base else set()
+    problems += measure_problems(kb.measures, set(provision_ids), known, today)
+    if base is None:
+        present = {m.id for m, _ in kb.measures}
+        for measure_id in BUILTIN_MEASURES:
+            if measure_id not in present:
+                problems.append(Problem(str(Path(kb.root).name) + "/measures", None, None,
+                                        f"built-in measure {measure_id!r} is missing"))
+    return problems
+
+
+def measure_problems(measures: list, provision_ids: set[str], known_ids: set[str] | None = None,
+                     today: dt.date | None = None) -> list[Problem]:
+    """Problems of ``measures`` ((Measure, Where) pairs): a repeated id (among them or in
+    ``known_ids``, e.g. the built-in ones), a provision not in ``provision_ids``, a source
+    dated in the future."""
+    today = today or dt.date.today()
+    seen = set(known_ids or ())
+    problems: list[Problem] = []
+    for measure, where in measures:
+        if measure.id in seen:
+            problems.append(_p(where, "id", f"duplicate measure id {measure.id!r}"))
+        seen.add(measure.id)
+        if measure.provision is not None and measure.provision not in provision_ids:
+            problems.append(_p(where, "provision", f"unknown provision id {measure.provision!r} (ids are "
+                                                   "<agreement-id>/<article>, e.g. cma-2018/1.3)"))
+        problems += _source_dates(measure.sources, where, "sources", today)
     return problems
 
 
