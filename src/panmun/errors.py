@@ -49,10 +49,11 @@ class ValidationError(PanmunError):
 
     exit_code = 2
     hint = "Fix the listed places and run `panmun kb validate` again."
+    subject = "the knowledge base"   # what was checked (subclasses: a scenario, a package, ...)
 
     def __init__(self, problems: list[Problem], *, hint: str | None = None):
         self.problems = list(problems)
-        head = f"{len(self.problems)} problem(s) in the knowledge base"
+        head = f"{len(self.problems)} problem(s) in {self.subject}"
         super().__init__(head + ":\n" + "\n".join(f"  {p}" for p in self.problems), hint=hint)
 
 

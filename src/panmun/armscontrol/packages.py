@@ -33,8 +33,8 @@ import pandas as pd
 
 from panmun.armscontrol import effects
 from panmun.armscontrol.model import BaseRates, Params, analytic, risk
-from panmun.errors import NotFoundError, Problem, ValidationError
-from panmun.kb.yamlio import LineDict, YamlProblems, read_yaml
+from panmun.errors import Problem, ValidationError
+from panmun.kb.yamlio import LineDict, YamlProblems, locate, read_yaml
 
 BUILTIN = ("none", "cma-2018", "cma-2018-full", "status-today")
 EXERCISES = {"normal": 1.0, "reduced": 0.75, "intensified": 1.5}   # activity multiplier (assumed)
@@ -48,10 +48,7 @@ class PackageError(ValidationError):
 
     hint = "Fix the listed places; `docs/armscontrol.md` describes the package format."
 
-    def __init__(self, problems: list[Problem]):
-        super().__init__(problems)
-        self.args = (f"{len(self.problems)} problem(s) in the package:\n"
-                     + "\n".join(f"  {p}" for p in self.problems),)
+    subject = "the package"
 
 
 @dataclass(frozen=True)
@@ -91,15 +88,8 @@ def builtin_path(name: str) -> Path:
 
 def load_package(name_or_path: str | Path) -> Package:
     """A built-in package by name, or a package file by path."""
-    text = str(name_or_path)
-    if text in BUILTIN:
-        return read_package(builtin_path(text), display=f"built-in:{text}.yaml")
-    path = Path(text)
-    if not path.is_file():
-        raise NotFoundError(f"no package {text!r}: not a built-in one ({', '.join(BUILTIN)}) "
-                            "and no such file",
-                            hint="Give a built-in package's name or the path of a package YAML file.")
-    return read_package(path)
+    path, display = locate(name_or_path, BUILTIN, builtin_path, "package")
+    return read_package(path, display=display)
 
 
 def read_package(path: Path, display: str | None = None) -> Package:

@@ -7,12 +7,13 @@ line numbers) and turns every YAML problem into a :class:`~panmun.errors.Problem
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from panmun.errors import Problem
+from panmun.errors import NotFoundError, Problem
 
 #: libyaml's parser when PyYAML was built with it (about 5x faster), else the pure-Python one.
 #: Both keep the start mark (line) of every node.
@@ -137,3 +138,21 @@ def line_of(data: Any, loc: tuple) -> tuple[int | None, str | None]:
             break
     field = ".".join(names).replace(".[", "[") or None
     return line, field
+
+
+def locate(name_or_path: str | Path, builtin: tuple[str, ...], builtin_file: Callable[[str], Path],
+           kind: str) -> tuple[Path, str | None]:
+    """A built-in file by its name, or a user's file by its path: the path and the name to show.
+
+    ``builtin_file`` gives the path of a built-in ``kind`` (scenario, package, ...) by name;
+    a user's file is shown by its own path (``None``). Raises :class:`NotFoundError` when
+    the name is neither.
+    """
+    text = str(name_or_path)
+    if text in builtin:
+        return builtin_file(text), f"built-in:{text}.yaml"
+    path = Path(text)
+    if not path.is_file():
+        raise NotFoundError(f"no {kind} {text!r}: not a built-in one ({', '.join(builtin)}) and no such file",
+                            hint=f"Give a built-in {kind}'s name or the path of a {kind} YAML file.")
+    return path, None

@@ -40,8 +40,8 @@ from typing import Any
 
 import numpy as np
 
-from panmun.errors import NotFoundError, Problem, ValidationError
-from panmun.kb.yamlio import LineDict, LineList, YamlProblems, read_yaml
+from panmun.errors import Problem, ValidationError
+from panmun.kb.yamlio import LineDict, LineList, YamlProblems, locate, read_yaml
 from panmun.vectors.model import Intervention, Setup
 from panmun.vectors.parameters import BY_NAME, DRIVERS, STOCKS
 
@@ -60,10 +60,7 @@ class ScenarioError(ValidationError):
 
     hint = "Fix the listed places; `docs/vectors.md` describes the scenario format."
 
-    def __init__(self, problems: list[Problem]):
-        super().__init__(problems)
-        self.args = (f"{len(self.problems)} problem(s) in the scenario:\n"
-                     + "\n".join(f"  {p}" for p in self.problems),)
+    subject = "the scenario"
 
 
 @dataclass(frozen=True)
@@ -129,15 +126,8 @@ def builtin_path(name: str) -> Path:
 
 def load_scenario(name_or_path: str | Path) -> Scenario:
     """A built-in scenario by name, or a scenario file by path."""
-    text = str(name_or_path)
-    if text in BUILTIN:
-        return read_scenario(builtin_path(text), display=f"built-in:{text}.yaml")
-    path = Path(text)
-    if not path.is_file():
-        raise NotFoundError(f"no scenario {text!r}: not a built-in one ({', '.join(BUILTIN)}) "
-                            "and no such file",
-                            hint="Give a built-in scenario's name or the path of a scenario YAML file.")
-    return read_scenario(path)
+    path, display = locate(name_or_path, BUILTIN, builtin_path, "scenario")
+    return read_scenario(path, display=display)
 
 
 def read_scenario(path: Path, display: str | None = None) -> Scenario:
