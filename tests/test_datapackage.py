@@ -17,7 +17,7 @@ def test_datapackage_validates_and_matches_the_kb(tmp_path):
     descriptor = json.loads(path.read_text(encoding="utf-8"))
     names = {r["name"] for r in descriptor["resources"]}
     assert names == {"agreements", "provisions", "implementation", "events", "actors", "positions", "rules",
-                     "measures"}
+                     "measures", "issues", "codings", "capabilities"}
     assert descriptor["licenses"], "the package must state its licence"
     kb = panmun.load_kb()
     with (path.parent / "provisions.csv").open(encoding="utf-8") as fh:
@@ -62,3 +62,17 @@ def test_measures_table_keys_and_vocabularies_are_checked(tmp_path):
     _break(path, "measures", ",ground;sea;air,", ",ground;space,")
     report = frictionless.validate(str(path))
     assert [e[0] for e in report.flatten(["fieldName"])] == ["domains"]
+
+
+def test_codings_table_has_sources_and_checked_ranges(tmp_path):
+    path = panmun.write_datapackage(tmp_path / "pkg")
+    with (path.parent / "codings.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == panmun.load_kb().counts()["codings"]
+    assert all(r["source_url"].startswith("http") for r in rows)
+    _break(path, "codings", ",0.7,", ",1.7,")
+    report = frictionless.validate(str(path))
+    assert [e[0] for e in report.flatten(["fieldName"])] == ["salience"]
+    path = panmun.write_datapackage(tmp_path / "pkg2")
+    _break(path, "codings", "CHN,denuclearization", "CHN,reunification")
+    assert [e[0] for e in frictionless.validate(str(path)).flatten(["type"])] == ["foreign-key"]

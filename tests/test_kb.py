@@ -114,3 +114,20 @@ def test_measures_are_in_the_knowledge_base(kb):
         assert measure.provision is None or measure.provision in provisions, measure.id
         assert where.file == "data/measures/measures.yaml" and where.line_of("provision") > where.line
         assert all(s.url.startswith(("http://", "https://")) for s in measure.sources)
+
+
+def test_issues_and_codings_are_in_the_knowledge_base(kb):
+    issues = {i.id for i, _ in kb.issues}
+    assert {"denuclearization", "sanctions-relief", "end-of-war-declaration", "peace-treaty",
+            "us-force-posture", "cma-restoration", "humanitarian-exchange"} <= issues
+    coded = {c.actor for c, _ in kb.codings if c.issue == "denuclearization"}
+    assert {"KOR", "PRK", "USA", "CHN", "JPN", "RUS", "UNO", "IAEA"} <= coded
+    for actor in ("CHN", "RUS"):
+        years = {c.date.year for c, _ in kb.codings if c.actor == actor and c.issue == "denuclearization"}
+        assert {2018, 2025} <= years, actor
+    for coding, _ in kb.codings:
+        assert 0 <= coding.position <= 100 and 0 <= coding.salience <= 1
+        assert kb.basis_source(coding).url.startswith(("http://", "https://")), coding
+        assert "judgement" in coding.coder_note
+    for cap, _ in kb.capabilities:
+        assert cap.value >= 0 and (cap.source is not None or cap.basis == "judgement")

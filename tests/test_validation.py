@@ -214,3 +214,61 @@ def test_cli_validate_reports_a_bad_measure(cli, tmp_path):
     result = cli("kb", "validate", str(folder))
     assert result.code == 2
     assert "measures-overlay/measures/extra.yaml:6: provision" in result.err
+
+
+# ------------------------------------------------------------------ issues, codings, capabilities
+
+CODING = """\
+codings:
+  - actor: CHN
+    issue: denuclearization
+    date: 2017-03-08
+    position: 70
+    salience: 0.7
+    basis: {position: CHN/denuclearization/2017-03-08}
+    coder_note: a second reading of the dual-track proposal
+capabilities:
+  - actor: MNG
+    date: 2024-12-31
+    value: 1.5
+    basis: judgement
+    note: a labelled guess for a test
+"""
+
+
+def _issue_overlay(tmp_path, text: str):
+    folder = tmp_path / "issues-overlay"
+    (folder / "issues").mkdir(parents=True)
+    (folder / "issues" / "extra.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_overlay_may_add_codings(tmp_path):
+    text = CODING.replace("2017-03-08", "2025-09-04").replace("issue: denuclearization",
+                                                               "issue: peace-treaty")
+    report = panmun.validate_path(_issue_overlay(tmp_path, text))
+    assert report.counts["codings"] == 1 and report.counts["capabilities"] == 1
+
+
+@pytest.mark.parametrize(("old", "new", "line", "field", "words"), [
+    ("issue: peace-treaty", "issue: reunification", 3, "issue", "unknown issue 'reunification'"),
+    ("salience: 0.7", "salience: 1.5", 6, "codings[0].salience", "less than or equal to 1"),
+    ("value: 1.5", "value: -1.5", 12, "capabilities[0].value", "greater than or equal to 0"),
+    ("date: 2024-12-31", "date: 2999-12-31", 11, "date", "in the future"),
+    ("position: 70", "position: 101", 5, "codings[0].position", "less than or equal to 100"),
+    ("/2017-03-08}", "/2017-03-09}", 7, "basis", "unknown position 'CHN/denuclearization/2017-03-09'"),
+    ("actor: CHN", "actor: RUS", 7, "basis", "statement of CHN, not of RUS"),
+])
+def test_bad_overlay_coding_names_file_line_and_field(tmp_path, old, new, line, field, words):
+    # the built-in kb already codes CHN's 2017-03-08 statement on denuclearization: code it on peace-treaty
+    text = CODING.replace("issue: denuclearization", "issue: peace-treaty")
+    problem = _only_problem(_issue_overlay(tmp_path, text.replace(old, new)))
+    assert problem.file == "issues-overlay/issues/extra.yaml"
+    assert (problem.line, problem.field) == (line, field)
+    assert words in problem.message
+
+
+def test_overlay_coding_may_not_repeat_a_builtin_one(tmp_path):
+    problem = _only_problem(_issue_overlay(tmp_path, CODING))
+    assert (problem.line, problem.field) == (4, "date")
+    assert "duplicate coding of CHN on denuclearization dated 2017-03-08" in problem.message

@@ -9,7 +9,18 @@ from pathlib import Path
 import typer
 
 from panmun._version import __version__
-from panmun.cli import agreements, armscontrol, brief, environment, events, forecast, ingest, kb, vectors
+from panmun.cli import (
+    actors,
+    agreements,
+    armscontrol,
+    brief,
+    environment,
+    events,
+    forecast,
+    ingest,
+    kb,
+    vectors,
+)
 from panmun.cli.common import FormatOption, store_from
 from panmun.cli.output import Format, console, render_mapping
 from panmun.errors import PanmunError, ValidationError
@@ -29,6 +40,7 @@ app.add_typer(forecast.app, name="forecast")
 app.add_typer(ingest.app, name="ingest")
 app.add_typer(vectors.app, name="vectors")
 app.add_typer(armscontrol.app, name="armscontrol")
+app.add_typer(actors.app, name="actors")
 app.command("brief")(brief.brief)
 
 

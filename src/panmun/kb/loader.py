@@ -21,8 +21,10 @@ from panmun.kb.schema import (
     Agreement,
     EventsFile,
     ImplementationFile,
+    IssuesFile,
     MeasuresFile,
     RulesFile,
+    Source,
 )
 from panmun.kb.yamlio import YamlProblems, line_of, read_yaml
 
@@ -34,6 +36,7 @@ SECTIONS: dict[str, type[pydantic.BaseModel]] = {
     "actors": ActorsFile,
     "rules": RulesFile,
     "measures": MeasuresFile,
+    "issues": IssuesFile,
 }
 #: Files a folder may hold that are documentation, not data (reported, never loaded).
 DOC_FILES = {"README.md", "README.txt", "LICENSE", "LICENSE.txt", "SOURCE.txt"}
@@ -75,6 +78,9 @@ class KnowledgeBase:
     zones: list = field(default_factory=list)             # (Zone, Where)
     rules: list = field(default_factory=list)             # (Rule, Where, Where of its match)
     measures: list = field(default_factory=list)          # (Measure, Where)
+    issues: list = field(default_factory=list)            # (Issue, Where)
+    codings: list = field(default_factory=list)           # (Coding, Where)
+    capabilities: list = field(default_factory=list)      # (Capability, Where)
     where: dict = field(default_factory=dict)             # record key -> Where
     files: list = field(default_factory=list)             # data files read (display paths)
     docs: list = field(default_factory=list)              # documentation files seen, not loaded
@@ -94,7 +100,26 @@ class KnowledgeBase:
             "zones": len(self.zones),
             "rules": len(self.rules),
             "measures": len(self.measures),
+            "issues": len(self.issues),
+            "codings": len(self.codings),
+            "capabilities": len(self.capabilities),
         }
+
+    def basis_source(self, coding) -> Source | None:
+        """The source of the statement a coding rests on (its own, or its position's or event's)."""
+        basis = coding.basis
+        if basis.source is not None:
+            return basis.source
+        if basis.position is not None:
+            found = [p.source for p, _ in self.positions if position_key(p) == basis.position]
+        else:
+            found = [e.source for e, _ in self.events if e.id == basis.event]
+        return found[0] if found else None
+
+
+def position_key(position) -> str:
+    """The id by which a coding names a knowledge-base position: ``<actor>/<topic>/<date>``."""
+    return f"{position.actor}/{position.topic}/{position.date.isoformat()}"
 
 
 def builtin_root() -> Path:
@@ -146,7 +171,8 @@ def read_folder(root: Path, *, builtin: bool = False) -> tuple[KnowledgeBase, li
         if section not in SECTIONS or path.suffix not in (".yaml", ".yml"):
             problems.append(Problem(disp, None, None,
                                     "file not recognised: data files go in agreements/, implementation/, "
-                                    "events/, actors/, rules/ or measures/ and end in .yaml"))
+                                    "events/, actors/, rules/, measures/ or issues/ and end in "
+                                    ".yaml"))
             continue
         digest.update(str(rel).encode() + b"\0" + path.read_bytes())
         kb.files.append(disp)
@@ -206,6 +232,10 @@ def _read_records(kb: KnowledgeBase, section: str, data, file: str, stem: str) -
     elif section == "measures":
         for i, measure in enumerate(record.measures):
             kb.measures.append((measure, _where(file, data, ("measures", i))))
+    elif section == "issues":
+        for name in ("issues", "codings", "capabilities"):
+            for i, item in enumerate(getattr(record, name)):
+                getattr(kb, name).append((item, _where(file, data, (name, i))))
     return problems
 
 

@@ -123,7 +123,42 @@ def _tables(kb: KnowledgeBase) -> dict[str, tuple[list[dict], dict]]:
             "primaryKey": ["id"], "missingValues": [""],
             "foreignKeys": [{"fields": ["provision_id"],
                              "reference": {"resource": "provisions", "fields": ["id"]}}]}),
+        "issues": ([{"id": i.id, "name": i.name, "low": i.low, "high": i.high,
+                     "description": i.description} for i, _ in kb.issues], {"fields": [
+            _f("id", required=True, unique=True), _f("name", required=True), _f("low", required=True),
+            _f("high", required=True), _f("description")], "primaryKey": ["id"]}),
+        "codings": (_coding_rows(kb), {"fields": [
+            _f("actor", required=True), _f("issue", required=True), _f("date", "date", required=True),
+            _f("position", "number", required=True, minimum=0, maximum=100),
+            _f("salience", "number", required=True, minimum=0, maximum=1),
+            _f("basis_position"), _f("basis_event"), _f("source_url", **url), _f("source_date", "date"),
+            _f("coder_note", required=True)],
+            "primaryKey": ["actor", "issue", "date"], "missingValues": [""],
+            "foreignKeys": [{"fields": ["issue"], "reference": {"resource": "issues", "fields": ["id"]}},
+                            {"fields": ["actor"], "reference": {"resource": "actors", "fields": ["code"]}}]}),
+        "capabilities": ([{"actor": c.actor, "date": c.date.isoformat(), "value": c.value, "basis": c.basis,
+                           "source_url": c.source.url if c.source else "", "note": c.note}
+                          for c, _ in kb.capabilities], {"fields": [
+            _f("actor", required=True), _f("date", "date", required=True),
+            _f("value", "number", required=True, minimum=0),
+            _f("basis", required=True, enum=["sipri-milex", "judgement"]), _f("source_url", **url),
+            _f("note")], "primaryKey": ["actor", "date"], "missingValues": [""],
+            "foreignKeys": [{"fields": ["actor"], "reference": {"resource": "actors", "fields": ["code"]}}]}),
     }
+
+
+def _coding_rows(kb: KnowledgeBase) -> list[dict]:
+    """One row per numeric coding; the source is the basis's own or that of the kb position or
+    event it codes (empty if that record is outside ``kb``)."""
+    rows = []
+    for c, _ in kb.codings:
+        src = kb.basis_source(c)
+        rows.append({"actor": c.actor, "issue": c.issue, "date": c.date.isoformat(), "position": c.position,
+                     "salience": c.salience, "basis_position": c.basis.position or "",
+                     "basis_event": c.basis.event or "", "source_url": src.url if src else "",
+                     "source_date": src.date.isoformat() if src and src.date else "",
+                     "coder_note": c.coder_note})
+    return rows
 
 
 def _joined(values: tuple[str, ...]) -> str:
@@ -187,8 +222,8 @@ def write_datapackage(out: Path | str, kb: KnowledgeBase | None = None) -> Path:
         "profile": "tabular-data-package",
         "name": "panmun-knowledge-base",
         "title": "panmun knowledge base: Korean Peninsula peace-process agreements, "
-                 "implementation, events, actor positions, compliance rules and arms-control "
-                 "measures",
+                 "implementation, events, actor positions, compliance rules, arms-control "
+                 "measures, and issues with actors' numeric codings and capabilities",
         "version": __version__,
         "licenses": [{"name": "CC-BY-SA-4.0", "title": "Creative Commons Attribution Share-Alike 4.0",
                       "path": "https://creativecommons.org/licenses/by-sa/4.0/"}],

@@ -428,3 +428,97 @@ class MeasuresFile(Record):
     """A catalogue of arms-control and confidence-building measures."""
 
     measures: list[Measure] = Field(min_length=1)
+
+
+# ------------------------------------------------------------------ issues and numeric codings
+
+
+class Issue(Record):
+    """A negotiation issue as a one-dimensional scale: 0 is ``low``, 100 is ``high``."""
+
+    id: str
+    name: str = Field(min_length=3)
+    low: str = Field(min_length=3)
+    high: str = Field(min_length=3)
+    description: str = Field(min_length=10)
+    note: str | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not SLUG.match(value):
+            raise ValueError("id must be lowercase words joined by '-', e.g. sanctions-relief")
+        return value
+
+
+class Basis(Record):
+    """The sourced statement a coding rests on: exactly one of a knowledge-base position
+    (``<actor>/<topic>/<date>``), a knowledge-base event id, or a source of its own."""
+
+    position: str | None = None
+    event: str | None = None
+    source: Source | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> Basis:
+        if sum(x is not None for x in (self.position, self.event, self.source)) != 1:
+            raise ValueError("give exactly one of position (<actor>/<topic>/<date>), event (an event id) "
+                             "or source {url, date, title}")
+        return self
+
+
+class Coding(Record):
+    """An actor's dated position (0-100 on the issue's scale) and salience (0-1) on one issue.
+
+    The numbers are the project's judgement of the stated position named by ``basis``.
+    """
+
+    actor: str
+    issue: str
+    date: dt.date
+    position: float = Field(ge=0, le=100)
+    salience: float = Field(ge=0, le=1)
+    basis: Basis
+    coder_note: str = Field(min_length=10)
+
+    @field_validator("actor")
+    @classmethod
+    def _actor(cls, value: str) -> str:
+        return _actor_codes([value])[0]
+
+
+CapabilityBasis = Literal["sipri-milex", "judgement"]
+
+
+class Capability(Record):
+    """An actor's capability (>= 0) from ``date`` on, shared across issues.
+
+    ``sipri-milex``: military expenditure, US$ billion (SIPRI); ``judgement``: the project's
+    estimate on the same scale, explained in ``note``.
+    """
+
+    actor: str
+    date: dt.date
+    value: float = Field(ge=0)
+    basis: CapabilityBasis
+    source: Source | None = None
+    note: str = Field(min_length=10)
+
+    @field_validator("actor")
+    @classmethod
+    def _actor(cls, value: str) -> str:
+        return _actor_codes([value])[0]
+
+    @model_validator(mode="after")
+    def _sourced(self) -> Capability:
+        if self.basis != "judgement" and self.source is None:
+            raise ValueError("a capability from data needs a source; only basis: judgement may go without")
+        return self
+
+
+class IssuesFile(Record):
+    """Issues, actors' numeric codings on them, and actors' capabilities."""
+
+    issues: list[Issue] = Field(default_factory=list)
+    codings: list[Coding] = Field(default_factory=list)
+    capabilities: list[Capability] = Field(default_factory=list)

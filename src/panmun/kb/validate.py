@@ -17,7 +17,7 @@ import numpy as np
 
 from panmun.errors import Problem
 from panmun.ingest.codes import PLOVER_EVENTS, cameo_codes, iso3_codes, plover_for
-from panmun.kb.loader import KnowledgeBase, Where, builtin_root, load_kb, load_overlay
+from panmun.kb.loader import KnowledgeBase, Where, builtin_root, load_kb, load_overlay, position_key
 from panmun.kb.schema import BUILTIN_AGREEMENTS, BUILTIN_MEASURES
 
 #: Agreements whose every provision must carry an implementation history.
@@ -160,6 +160,74 @@ def check(kb: KnowledgeBase, base: KnowledgeBase | None = None,
             if measure_id not in present:
                 problems.append(Problem(str(Path(kb.root).name) + "/measures", None, None,
                                         f"built-in measure {measure_id!r} is missing"))
+
+    # issues, numeric codings and capabilities
+    problems += issue_problems(kb, base, actor_codes, today)
+    return problems
+
+
+def issue_problems(kb: KnowledgeBase, base: KnowledgeBase | None, actor_codes: set[str],
+                   today: dt.date) -> list[Problem]:
+    """Problems of the issues, codings and capabilities of ``kb`` (references may point into
+    ``base``): repeated issue ids, unknown actors, issues, positions and events, a coding dated
+    otherwise than the statement it codes, repeated (actor, issue, date) or (actor, date), future dates."""
+    problems: list[Problem] = []
+    both = [kb] if base is None else [base, kb]
+    issue_ids = {i.id for i, _ in base.issues} if base else set()
+    for issue, where in kb.issues:
+        if issue.id in issue_ids:
+            problems.append(_p(where, "id", f"duplicate issue id {issue.id!r}"))
+        issue_ids.add(issue.id)
+    positions = {position_key(p): p for k in both for p, _ in k.positions}
+    events = {e.id: e for k in both for e, _ in k.events}
+    seen = {(c.actor, c.issue, c.date) for c, _ in base.codings} if base else set()
+    for coding, where in kb.codings:
+        if coding.actor not in actor_codes:
+            problems.append(_p(where, "actor", f"unknown actor code {coding.actor!r}"))
+        if coding.issue not in issue_ids:
+            problems.append(_p(where, "issue", f"unknown issue {coding.issue!r} (issues are defined under "
+                                               "issues: in issues/*.yaml)"))
+        key = (coding.actor, coding.issue, coding.date)
+        if key in seen:
+            problems.append(_p(where, "date", f"duplicate coding of {coding.actor} on {coding.issue} "
+                                              f"dated {coding.date}"))
+        seen.add(key)
+        if coding.date > today:
+            problems.append(_p(where, "date", f"date {coding.date} is in the future"))
+        problems += _basis_problems(coding, where, positions, events, today)
+    seen_caps = {(c.actor, c.date) for c, _ in base.capabilities} if base else set()
+    for cap, where in kb.capabilities:
+        if cap.actor not in actor_codes:
+            problems.append(_p(where, "actor", f"unknown actor code {cap.actor!r}"))
+        if (cap.actor, cap.date) in seen_caps:
+            problems.append(_p(where, "date", f"duplicate capability of {cap.actor} dated {cap.date}"))
+        seen_caps.add((cap.actor, cap.date))
+        if cap.date > today:
+            problems.append(_p(where, "date", f"date {cap.date} is in the future"))
+        problems += _source_dates([cap.source] if cap.source else [], where, "source", today)
+    return problems
+
+
+def _basis_problems(coding, where: Where, positions: dict, events: dict, today: dt.date) -> list[Problem]:
+    """The basis of a coding must exist and be the statement of that actor on that date."""
+    basis = coding.basis
+    if basis.source is not None:
+        return _source_dates([basis.source], where, "basis", today)
+    if basis.position is not None:
+        found, what, name = positions.get(basis.position), "position", basis.position
+    else:
+        found, what, name = events.get(basis.event), "event", basis.event
+    if found is None:
+        hint = " (positions are named <actor>/<topic>/<date>, e.g. CHN/denuclearization/2017-03-08)"
+        return [_p(where, "basis", f"unknown {what} {name!r}" + (hint if what == "position" else ""))]
+    problems = []
+    if found.date != coding.date:
+        problems.append(_p(where, "date", f"coding dated {coding.date} but its basis {name} is dated "
+                                          f"{found.date}; date a coding by the statement it codes"))
+    actors = {found.actor} if what == "position" else {found.actor1}
+    if coding.actor not in actors:
+        problems.append(_p(where, "basis", f"basis {name} is a statement of {', '.join(sorted(actors))}, "
+                                           f"not of {coding.actor}"))
     return problems
 
 

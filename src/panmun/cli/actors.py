@@ -1,0 +1,166 @@
+"""``panmun actors``: bargaining outcomes and actors' roles on one issue.
+
+Actors come from a CSV (``--input``, see docs/actors.md) or from the knowledge base
+(``--issue ID [--at DATE]``). Models and charts are imported inside the commands.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+import typer
+
+from panmun.cli.common import FormatOption
+from panmun.cli.output import Format, console, jsonable, render, render_mapping
+from panmun.errors import InputError
+
+app = typer.Typer(help="Actors on an issue: bargaining outcomes (compromise, median, Nash, expected "
+                  "utility) and each actor's role.", no_args_is_help=True)
+
+InputOption = typer.Option(None, "--input", "-i", help="CSV with columns actor,position,salience,capability.")
+IssueOption = typer.Option(None, "--issue", help="An issue in the knowledge base (instead of --input).")
+AtOption = typer.Option(None, "--at", help="With --issue: the positions as of this date (YYYY-MM-DD).")
+ModelOption = typer.Option("compromise", "--model", "-m",
+                           help="compromise, median, nash or expected-utility.")
+RoundsOption = typer.Option(10, "--rounds", help="Rounds of the expected-utility model.")
+ChartOption = typer.Option(None, "--chart", help="Also draw a chart (PNG or SVG).")
+KIND_NAMES = {1: "confrontation", 2: "compromise", 3: "capitulation"}
+
+
+def _actors(input_: Path | None, issue: str | None, at: str | None) -> tuple[pd.DataFrame, str]:
+    """The actors frame and a label of where it came from."""
+    if (input_ is None) == (issue is None):
+        raise InputError("give exactly one of --input FILE.csv or --issue ID")
+    if input_ is not None:
+        if at is not None:
+            raise InputError("--at goes with --issue, not with --input")
+        from panmun.actors.inputs import read_actors_csv
+
+        return read_actors_csv(input_), str(input_)
+    try:
+        from panmun.actors.positions import positions_at
+    except ImportError as exc:
+        raise InputError(f"--issue {issue}: the issue data is not available in this installation "
+                         "(no panmun.actors.positions); use --input FILE.csv") from exc
+    try:
+        frame = positions_at(issue, at=at)
+    except (KeyError, ValueError) as exc:
+        raise InputError(f"--issue {issue}: {exc.args[0] if exc.args else exc}") from exc
+    return frame[["actor", "position", "salience", "capability"]].reset_index(drop=True), \
+        f"issue {issue}" + (f" as of {at}" if at else "")
+
+
+def _check(model: str, rounds: int) -> None:
+    from panmun.actors.roles import check_model
+
+    check_model(model)
+    if rounds < 1:
+        raise InputError(f"--rounds {rounds}: give at least 1 round")
+
+
+def _path(frame: pd.DataFrame, model: str, rounds: int):
+    """Positions per round (rows) and the outcome; the EU result too for that model."""
+    from panmun.actors.expected_utility import expected_utility
+    from panmun.actors.roles import _arrays, predict
+
+    x, s, c = _arrays(frame)
+    if model == "expected-utility":
+        result = expected_utility(x, s, c, rounds)
+        return result.positions, result.outcome, result
+    return x[None, :], predict(x, s, c, model), None
+
+
+def _offers(frame: pd.DataFrame, result) -> dict[str, list[dict]]:
+    """Each actor's perceived offers per round: who offers, what kind, where it would move it."""
+    names = list(frame["actor"])
+    out: dict[str, list[dict]] = {n: [] for n in names}
+    for t, i, j in zip(*(result.offer_kind > 0).nonzero(), strict=True):
+        out[names[i]].append({"round": int(t) + 1, "from": names[j],
+                              "kind": KIND_NAMES[int(result.offer_kind[t, i, j])],
+                              "position": float(result.offer_position[t, i, j]),
+                              "accepted": bool(result.accepted[t, i] == j)})
+    return out
+
+
+@app.command("bargain")
+def bargain_(
+    input_: Path | None = InputOption,
+    issue: str | None = IssueOption,
+    at: str | None = AtOption,
+    model: str = ModelOption,
+    rounds: int = RoundsOption,
+    chart: Path | None = ChartOption,
+    fmt: Format = FormatOption,
+) -> None:
+    """The predicted outcome of a negotiation and the positions round by round."""
+    _check(model, rounds)
+    frame, source = _actors(input_, issue, at)
+    positions, outcome, result = _path(frame, model, rounds)
+    names = [str(a) for a in frame["actor"]]
+    if fmt == Format.json:
+        data = {"model": model, "source": source, "outcome": outcome,
+                "rounds": [dict(zip(names, row, strict=True)) for row in positions]}
+        if result is not None:
+            data["medians"] = result.medians
+            data["means"] = result.means
+            data["perceived_offers"] = _offers(frame, result)
+        sys.stdout.write(json.dumps(jsonable(data), ensure_ascii=False, indent=2) + "\n")
+    else:
+        long = pd.DataFrame([{"round": t, "actor": n, "position": p} for t, row in enumerate(positions)
+                             for n, p in zip(names, row, strict=True)])
+        if fmt == Format.csv:
+            render(long, fmt)
+        else:
+            summary = {"model": model, "source": source, "outcome": round(outcome, 3),
+                       "actors": len(names), "rounds": len(positions) - 1}
+            render_mapping(summary, fmt, title="Bargaining outcome")
+            wide = long.pivot(index="actor", columns="round", values="position").loc[names]
+            wide.columns = [f"round {t}" for t in wide.columns]
+            render(wide.reset_index().round(2), fmt, title="Positions per round (round 0 = input)")
+    if chart is not None:
+        from panmun.actors.charts import positions_figure, save
+        from panmun.actors.roles import predict_all
+
+        save(positions_figure(frame, predict_all(frame, rounds), title=f"Positions: {source}"), chart)
+        console(stderr=True).print(f"chart written to {chart}")
+
+
+@app.command("roles")
+def roles_(
+    input_: Path | None = InputOption,
+    issue: str | None = IssueOption,
+    at: str | None = AtOption,
+    model: str = ModelOption,
+    rounds: int = RoundsOption,
+    chart: Path | None = ChartOption,
+    fmt: Format = FormatOption,
+) -> None:
+    """Each actor's marginal role (outcome shift per change) and the deciding coalitions."""
+    from panmun.actors.roles import deciding_coalitions, marginal_roles
+
+    _check(model, rounds)
+    frame, source = _actors(input_, issue, at)
+    roles = marginal_roles(frame, model, rounds)
+    coalitions = deciding_coalitions(frame)
+    amounts = roles.attrs["amounts"]
+    if fmt == Format.json:
+        data = {"model": model, "source": source, "outcome": roles.attrs["outcome"], "amounts": amounts,
+                "roles": roles.to_dict(orient="records"), "coalitions": coalitions.to_dict(orient="records")}
+        sys.stdout.write(json.dumps(jsonable(data), ensure_ascii=False, indent=2) + "\n")
+    elif fmt == Format.csv:
+        render(roles, fmt)
+    else:
+        render(roles.round(3), fmt, title=f"Marginal roles, {model} model, outcome "
+               f"{roles.attrs['outcome']:.2f} ({source}); outcome shift in points for: position "
+               f"{amounts['position_step']:g} points toward/away from the outcome, salience "
+               f"+{amounts['salience_step']:g}, capability +{100 * amounts['capability_share']:g} %")
+        render(coalitions.round(3), fmt, title="Deciding coalitions of the weighted median "
+               "(minimal connected winning coalitions)")
+    if chart is not None:
+        from panmun.actors.charts import roles_figure, save
+
+        save(roles_figure(roles, model), chart)
+        console(stderr=True).print(f"chart written to {chart}")
