@@ -40,11 +40,8 @@ def _actors(input_: Path | None, issue: str | None, at: str | None) -> tuple[pd.
         from panmun.actors.inputs import read_actors_csv
 
         return read_actors_csv(input_), str(input_)
-    try:
-        from panmun.actors.positions import positions_at
-    except ImportError as exc:
-        raise InputError(f"--issue {issue}: the issue data is not available in this installation "
-                         "(no panmun.actors.positions); use --input FILE.csv") from exc
+    from panmun.actors.positions import positions_at
+
     try:
         frame = positions_at(issue, at=at)
     except (KeyError, ValueError) as exc:
@@ -164,3 +161,55 @@ def roles_(
 
         save(roles_figure(roles, model), chart)
         console(stderr=True).print(f"chart written to {chart}")
+
+
+@app.command("issues")
+def issues_(fmt: Format = FormatOption) -> None:
+    """The issues in the knowledge base, each a 0-100 scale with labelled end points."""
+    from panmun.actors.positions import issue_table
+
+    render(issue_table(), fmt, title="Issues (0 and 100 as labelled)")
+
+
+@app.command("positions")
+def positions_(
+    issue: str = typer.Option("denuclearization", "--issue", help="An issue (see `panmun actors issues`)."),
+    at: list[str] = typer.Option([], "--at", help="As of this date (YYYY-MM-DD; repeat to compare dates; "
+                                 "default today)."),
+    chart: Path | None = ChartOption,
+    rounds: int = RoundsOption,
+    fmt: Format = FormatOption,
+) -> None:
+    """Where each actor stands on an issue (dated, sourced codings), and what each model predicts."""
+    from panmun.actors.roles import predict_all
+
+    dates = at or [None]
+    frames, outcomes = [], []
+    for when in dates:
+        frame, label = _actors(None, issue, when)
+        full = _positions_frame(issue, when)
+        frames.append(full.assign(as_of=when or "today"))
+        outcomes.append({"as_of": when or "today", **{k: round(v, 2) for k, v in
+                                                      predict_all(frame, rounds=rounds).items()}})
+    table = pd.concat(frames, ignore_index=True)
+    cols = ["as_of", "actor", "position", "salience", "capability", "date", "source_url"]
+    render(table[cols], fmt, title=f"Positions on {issue} (codings are the project's judgement of sourced "
+           "statements; see docs/kb.md)")
+    render(pd.DataFrame(outcomes), fmt, title=f"Predicted outcome on {issue} by model")
+    if chart is not None:
+        from panmun.actors.charts import positions_figure, save
+
+        last = frames[-1]
+        save(positions_figure(last[["actor", "position", "salience", "capability"]],
+                              {k: v for k, v in outcomes[-1].items() if k != "as_of"},
+                              title=f"{issue} as of {outcomes[-1]['as_of']}"), chart)
+        console(stderr=True).print(f"chart written to {chart}")
+
+
+def _positions_frame(issue: str, at: str | None) -> pd.DataFrame:
+    from panmun.actors.positions import positions_at
+
+    try:
+        return positions_at(issue, at=at)
+    except (KeyError, ValueError) as exc:
+        raise InputError(f"--issue {issue}: {exc.args[0] if exc.args else exc}") from exc
