@@ -116,7 +116,7 @@ def test_briefing_opens_with_alerts_and_has_every_capability_section(briefing_ht
     text = briefing_html.read_text(encoding="utf-8")
     order = [text.index(f'<section id="{sid}"') for sid in
              ("alerts", "implementation", "scorecard", "compliance", "environment", "forecast",
-              "obstacles", "vectors", "armscontrol", "events")]
+              "obstacles", "vectors", "armscontrol", "actors", "events")]
     assert order == sorted(order)
     assert text.index('<section id="alerts"') < text.index('<section class="summary"')
 
@@ -148,7 +148,16 @@ def test_next_briefing_starts_its_alerts_after_the_last_one(store):
 
 def test_briefing_compares_the_arms_control_packages_with_their_intervals(briefing_html):
     text = briefing_html.read_text(encoding="utf-8")
-    section = text[text.index('<section id="armscontrol"'):text.index('<section id="events"')]
+    section = text[text.index('<section id="armscontrol"'):text.index('<section id="actors"')]
     for name in ("none", "cma-2018", "cma-2018-full", "status-today"):
         assert f"<td>{name}<br>" in section
     assert section.count("<svg") == 1 and "90% interval" in section and "rate ratio" in section
+
+
+def test_briefing_shows_actors_positions_then_and_now_with_predictions(briefing_html):
+    text = briefing_html.read_text(encoding="utf-8")
+    section = text[text.index('<section id="actors"'):text.index('<section id="events"')]
+    for actor in ("CHN", "RUS", "USA", "PRK"):
+        assert f"<td>{actor}</td>" in section
+    assert "Position 2018-12-31" in section and section.count("<svg") == 2
+    assert "Expected utility" in section

@@ -18,9 +18,10 @@ from panmun.agreements.scorecard import implementation_series, scorecard
 from panmun.dates import as_date
 from panmun.environment.events import list_events
 from panmun.report import charts
-from panmun.report.alerts_section import alerts_section
 
 # Section builders of the later capabilities (each in a module of its own).
+from panmun.report.actors_section import actors_section
+from panmun.report.alerts_section import alerts_section
 from panmun.report.armscontrol_section import armscontrol_section
 from panmun.report.compliance_section import compliance_section
 from panmun.report.environment_section import environment_section
@@ -121,7 +122,7 @@ def events_section(store: Store, at: dt.date) -> Section:
 SECTIONS: list[Callable[[Store, dt.date], Section]] = [
     alerts_section, implementation_section, scorecard_section, compliance_section,
     environment_section, forecast_section, obstacles_section, vectors_section, armscontrol_section,
-    events_section,
+    actors_section, events_section,
 ]
 
 

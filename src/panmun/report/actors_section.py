@@ -1,0 +1,43 @@
+"""The briefing's actors section: where each actor stands on denuclearization now and at the
+end of 2018 (the knowledge base's dated, sourced codings), what each bargaining model
+predicts on both dates, and each actor's marginal role today (charts).
+
+The actors modules are imported when the section is built, so ``import panmun`` stays quick.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from panmun.report.charts import to_svg
+from panmun.report.section import Section
+from panmun.store.db import Store
+
+ISSUE = "denuclearization"
+THEN = dt.date(2018, 12, 31)
+COLUMNS = ["actor", "position", "salience", "capability"]
+
+
+def actors_section(store: Store, at: dt.date) -> Section:
+    """Positions then and now, predicted outcomes, the positions and roles charts."""
+    from panmun.actors.charts import positions_figure, roles_figure
+    from panmun.actors.positions import issue_table, positions_at
+    from panmun.actors.roles import marginal_roles, predict_all
+
+    then, now = positions_at(ISSUE, THEN), positions_at(ISSUE, at)
+    merged = now[["actor", "position", "salience", "date", "source_url"]].merge(
+        then[["actor", "position"]].rename(columns={"position": "position_then"}), on="actor", how="left")
+    outcomes = pd.DataFrame([{"as_of": str(d), **predict_all(f[COLUMNS])}
+                             for d, f in ((THEN, then), (at, now))])
+    roles = marginal_roles(now[COLUMNS], "compromise")
+    issue = issue_table().set_index("id").loc[ISSUE]
+    return Section("actors", "Neighbours and the international community: positions and bargaining",
+                   "actors.html.j2", {
+                       "issue": ISSUE, "low": issue.get("low", ""), "high": issue.get("high", ""),
+                       "then": str(THEN), "at": str(at), "positions": merged, "outcomes": outcomes,
+                       "positions_svg": to_svg(positions_figure(now[COLUMNS], predict_all(now[COLUMNS]),
+                                                                title=f"{ISSUE} as of {at}")),
+                       "roles_svg": to_svg(roles_figure(roles, "compromise")),
+                   })
