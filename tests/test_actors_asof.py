@@ -42,3 +42,15 @@ def test_bargain_on_a_kb_issue_and_bad_issue(cli):
     frame = positions_at("denuclearization", "2025-12-31")
     assert data["outcome"] == predict_all(frame[["actor", "position", "salience", "capability"]])["median"]
     assert cli("actors", "positions", "--issue", "no-such-issue").code == 2
+
+
+def test_linkage_command_lists_traded_issue_pairs(cli):
+    result = cli("actors", "linkage", "--at", "2025-12-31", "--format", "json")
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert {"outcomes", "exchanges", "linkage"} <= set(data)
+    assert len(data["outcomes"]) == 7 and data["exchanges"]
+    total = sum(r["exchanges"] for r in data["linkage"])
+    assert total == len(data["exchanges"])
+    assert all(r["gain_each"] > 0 for r in data["exchanges"])
+    assert cli("actors", "linkage", "--max-exchanges", "-1").code == 2

@@ -213,3 +213,41 @@ def _positions_frame(issue: str, at: str | None) -> pd.DataFrame:
         return positions_at(issue, at=at)
     except (KeyError, ValueError) as exc:
         raise InputError(f"--issue {issue}: {exc.args[0] if exc.args else exc}") from exc
+
+
+@app.command("linkage")
+def linkage_(
+    at: str | None = typer.Option(None, "--at",
+                                  help="Positions as of this date (YYYY-MM-DD; default today)."),
+    max_exchanges: int = typer.Option(200, "--max-exchanges", help="Stop after this many exchanges."),
+    fmt: Format = FormatOption,
+) -> None:
+    """Which issues move together when actors trade votes (exchange model, docs/actors-exchange.md)."""
+    from panmun.actors.exchange import exchange, kb_inputs
+
+    if max_exchanges < 0:
+        raise InputError(f"--max-exchanges {max_exchanges}: give 0 or more")
+    actors, issues, position, salience, capability = kb_inputs(at or dt_today())
+    result = exchange(position, salience, capability, issues=issues, max_exchanges=max_exchanges)
+    outcomes = pd.DataFrame({"issue": issues, "before": result.initial_outcomes, "after": result.outcomes})
+    outcomes["shift"] = outcomes["after"] - outcomes["before"]
+    trades = pd.DataFrame([{"giver_on_a": actors[e.giver_k], "issue_a": issues[e.issue_k],
+                            "move_a": e.move_k, "giver_on_b": actors[e.giver_l], "issue_b": issues[e.issue_l],
+                            "move_b": e.move_l, "gain_each": e.gain} for e in result.exchanges])
+    if fmt == Format.json:
+        render_mapping({"at": at or dt_today(), "outcomes": outcomes.round(3).to_dict("records"),
+                        "exchanges": trades.round(3).to_dict("records"),
+                        "linkage": result.linkage.round(3).to_dict("records")}, fmt)
+        return
+    render(outcomes.round(2), fmt, title=f"Outcomes (compromise model) before and after vote trading, as of "
+           f"{at or dt_today()}")
+    render(result.linkage.round(2), fmt,
+           title="Linkage: issue pairs traded together (exchanges, total outcome shift in points)")
+    if fmt == Format.table:
+        render(trades.round(2), fmt, title=f"The {len(trades)} exchanges, in order")
+
+
+def dt_today() -> str:
+    import datetime as dt
+
+    return dt.date.today().isoformat()
