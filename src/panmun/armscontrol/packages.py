@@ -253,3 +253,13 @@ def flat_risk(row: dict[str, Any]) -> dict[str, Any]:
     for domain, s in row["incidents_by_domain"].items():
         out[f"incidents_{domain}"] = s["median"]
     return out
+
+
+def marginal_table(package: Package, base: BaseRates, years: int = 1) -> pd.DataFrame:
+    """:func:`marginal_effects` as a table: measure, action, level and the change in the
+    probability of a deadly clash (median and 90 % interval), the charts' and CLI's input."""
+    return pd.DataFrame([{"measure": r["measure"], "action": r["action"], "level": r["level"],
+                          "d_p_deadly_median": r["p_deadly_clash"]["median"],
+                          "d_p_deadly_low": r["p_deadly_clash"]["low"],
+                          "d_p_deadly_high": r["p_deadly_clash"]["high"]}
+                         for r in marginal_effects(package, base, years)])

@@ -113,7 +113,7 @@ def compare_(ctx: typer.Context,
              fmt: Format = FormatOption) -> None:
     """Packages ranked by the risk they leave, and each measure's marginal effect."""
     from panmun.armscontrol.calibrate import calibrate
-    from panmun.armscontrol.packages import compare, flat_risk, load_package, marginal_effects
+    from panmun.armscontrol.packages import compare, flat_risk, load_package, marginal_table
 
     _check(years, runs, sims)
     loaded = _with_tension(ctx, [load_package(p) for p in (packages or BUILTIN_PACKAGES)], tension)
@@ -127,11 +127,7 @@ def compare_(ctx: typer.Context,
     effects = None
     if marginal:
         reference = _with_tension(ctx, [load_package(marginal)], tension)[0]
-        effects = pd.DataFrame([{"measure": r["measure"], "action": r["action"], "level": r["level"],
-                                 "d_p_deadly_median": r["p_deadly_clash"]["median"],
-                                 "d_p_deadly_low": r["p_deadly_clash"]["low"],
-                                 "d_p_deadly_high": r["p_deadly_clash"]["high"]}
-                                for r in marginal_effects(reference, base, years)])
+        effects = marginal_table(reference, base, years)
         render(effects.round(4), fmt, title=f"Change in P(deadly clash) from adding or removing each measure "
                f"in {marginal} (median and 90 % interval over the posterior)")
     if chart is not None:

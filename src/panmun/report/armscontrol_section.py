@@ -26,18 +26,14 @@ def armscontrol_section(store: Store, at: dt.date) -> Section:
     """Packages ranked with intervals, the marginal-effects chart, the calibration's caveats."""
     from panmun.armscontrol.calibrate import calibrate
     from panmun.armscontrol.charts import comparison_figure
-    from panmun.armscontrol.packages import compare, flat_risk, load_package, marginal_effects
+    from panmun.armscontrol.packages import compare, flat_risk, load_package, marginal_table
 
     calibration = calibrate(store)
     base = calibration.posterior.draw(BRIEFING_RUNS, BRIEFING_SEED)
     packages = [load_package(name) for name in PACKAGES]
     rows = compare(packages, base, sims=BRIEFING_SIMS, seed=BRIEFING_SEED)
     ranked = pd.DataFrame([flat_risk(r) for r in rows])
-    effects = pd.DataFrame([{"measure": r["measure"], "action": r["action"], "level": r["level"],
-                             "d_p_deadly_median": r["p_deadly_clash"]["median"],
-                             "d_p_deadly_low": r["p_deadly_clash"]["low"],
-                             "d_p_deadly_high": r["p_deadly_clash"]["high"]}
-                            for r in marginal_effects(load_package("status-today"), base)])
+    effects = marginal_table(load_package("status-today"), base)
     title = "Arms control: the risk that an incident becomes a clash"
     return Section("armscontrol", title, "armscontrol.html.j2", {
         "ranked": ranked, "chart_svg": to_svg(comparison_figure(ranked, effects)),
