@@ -104,8 +104,8 @@ def test_bad_input():
 def test_kb_issues_as_of_2025():
     actors, issues, pos, sal, cap = kb_inputs("2025-12-31")
     assert {"CHN", "USA", "PRK", "KOR"} <= set(actors) and "denuclearization" in issues
-    # CHN has no coding on cma-restoration: salience 0 there, position = that issue's outcome
-    k, a = issues.index("cma-restoration"), actors.index("CHN")
+    # IAEA has no coding on cma-restoration: salience 0 there, position = that issue's outcome
+    k, a = issues.index("cma-restoration"), actors.index("IAEA")
     assert sal[a, k] == 0 and pos[a, k] == pytest.approx(outcomes(pos, sal, cap)[k])
     r = exchange(pos, sal, cap, issues=issues)
     assert len(r.exchanges) > 0

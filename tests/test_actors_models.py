@@ -128,6 +128,20 @@ def test_nash_status_quo_and_linear():
     assert lin == pytest.approx(50.0, abs=1e-9)
 
 
+def test_nash_reproduces_kalai_shares_proportional_to_power():
+    # The published closed form of the nonsymmetric Nash solution (Kalai 1977): dividing a
+    # unit surplus {u >= 0, u_1 + u_2 <= 1} with disagreement 0 and weights p gives the
+    # shares u_i = p_i / (p_1 + p_2). Linear losses on a 0-100 issue with the
+    # actors at the end points and worst-case disagreement are that problem scaled by 100:
+    # the actor at 100 gains x, the actor(s) at 0 gain 100 - x. Several actors at one end
+    # pool their powers.
+    for c0, c100 in [(1.0, 2.0), (3.0, 1.0), (0.2, 0.7), (5.0, 5.0)]:
+        got = nash(np.array([0.0, 100.0]), np.array([0.4, 0.9]), np.array([c0, c100]), loss="linear")
+        assert got == pytest.approx(100.0 * c100 / (c0 + c100), abs=1e-9)
+    pooled = nash(np.array([0.0, 0.0, 100.0]), np.ones(3), np.array([1.0, 2.0, 1.0]), loss="linear")
+    assert pooled == pytest.approx(25.0, abs=1e-9)
+
+
 # --- expected utility ---------------------------------------------------------------------
 
 def test_eu_scholz_code_variant_reproduces_published_run():

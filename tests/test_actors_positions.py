@@ -43,7 +43,7 @@ def test_actors_without_a_coding_yet_are_left_out(kb):
     table = positions_at("denuclearization", "2017-06-30", kb=kb)
     assert list(table["actor"]) == ["CHN"]
     assert math.isnan(table.set_index("actor").loc["CHN", "capability"])   # SIPRI 2017 dated 2017-12-31
-    assert positions_at("cma-restoration", "2020-01-01", kb=kb).empty
+    assert positions_at("cma-restoration", "2018-09-18", kb=kb).empty
 
 
 def test_default_kb_and_unknown_issue():

@@ -173,6 +173,11 @@ def linkage_table(exchanges: list[Exchange], issues: list[str]) -> pd.DataFrame:
                              ignore_index=True)
 
 
+def _towards(value: float, target: float, direction: float) -> float:
+    """``value`` clipped so that it does not pass ``target`` in ``direction``."""
+    return min(value, target) if direction > 0 else max(value, target)
+
+
 def exchange(position: np.ndarray, salience: np.ndarray, capability: np.ndarray, *,
              issues: list[str] | None = None, max_exchanges: int = 200,
              tol: float = 1e-9) -> ExchangeResult:
@@ -199,8 +204,10 @@ def exchange(position: np.ndarray, salience: np.ndarray, capability: np.ndarray,
         dir_k, dir_q = np.sign(ideal[j, k] - out[k]), np.sign(ideal[i, q] - out[q])
         move_k = dir_k * a * w[:, k].sum() / w[i, k]
         move_q = dir_q * b * w[:, q].sum() / w[j, q]
-        voting[i, k] += move_k  # never passes ideal[j, k], so positions stay within the ideals' range
-        voting[j, q] += move_q
+        # never past the partner's ideal (rounding could otherwise overshoot by an ulp),
+        # so positions stay within the ideals' range
+        voting[i, k] = _towards(voting[i, k] + move_k, ideal[j, k], dir_k)
+        voting[j, q] = _towards(voting[j, q] + move_q, ideal[i, q], dir_q)
         made.append(Exchange(i, j, k, q, float(move_k), float(move_q), float(dir_k * a), float(dir_q * b),
                              gain))
     return ExchangeResult(voting, outcomes(voting, sal, cap), start, made, linkage_table(made, names))
