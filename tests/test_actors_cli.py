@@ -223,3 +223,16 @@ def test_bad_options(run, csv_file):
     assert run("bargain", "--input", str(csv_file), "--rounds", "0").code == 2
     assert run("bargain").code == 2  # neither --input nor --issue
     assert run("roles", "--input", str(csv_file), "--issue", "denuclearization").code == 2
+
+
+def test_linkage_with_both_exchange_models(cli):
+    import json
+
+    for model in ("panmun", "decide"):
+        result = cli("actors", "linkage", "--at", "2025-12-31", "--model", model, "--format", "json")
+        assert result.code == 0, result.err
+        data = json.loads(result.out)
+        assert data["model"] == model and data["linkage"] and data["exchanges"]
+        assert sum(row["exchanges"] for row in data["linkage"]) == len(data["exchanges"])
+    result = cli("actors", "linkage", "--model", "stokman")
+    assert result.code == 2 and "choose panmun or decide" in result.err

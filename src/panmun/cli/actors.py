@@ -219,32 +219,61 @@ def _positions_frame(issue: str, at: str | None) -> pd.DataFrame:
 def linkage_(
     at: str | None = typer.Option(None, "--at",
                                   help="Positions as of this date (YYYY-MM-DD; default today)."),
-    max_exchanges: int = typer.Option(200, "--max-exchanges", help="Stop after this many exchanges."),
+    model: str = typer.Option("panmun", "--model",
+                              help="panmun: largest-gain trades one at a time (docs/actors-exchange.md); "
+                                   "decide: Stokman's equal-gain rounds as in the Decide software."),
+    rounds: int = typer.Option(1, "--rounds", help="Rounds of the decide model (ignored by panmun)."),
+    max_exchanges: int = typer.Option(200, "--max-exchanges", help="Stop after this many exchanges (panmun)."),
     fmt: Format = FormatOption,
 ) -> None:
-    """Which issues move together when actors trade votes (exchange model, docs/actors-exchange.md)."""
-    from panmun.actors.exchange import exchange, kb_inputs
+    """Which issues move together when actors trade votes (exchange models, docs/actors-exchange.md)."""
+    from panmun.actors.exchange import kb_inputs
 
     if max_exchanges < 0:
         raise InputError(f"--max-exchanges {max_exchanges}: give 0 or more")
+    if model not in ("panmun", "decide"):
+        raise InputError(f"--model {model!r}: choose panmun or decide")
+    if rounds < 1:
+        raise InputError(f"--rounds {rounds}: give 1 or more")
     actors, issues, position, salience, capability = kb_inputs(at or dt_today())
-    result = exchange(position, salience, capability, issues=issues, max_exchanges=max_exchanges)
-    outcomes = pd.DataFrame({"issue": issues, "before": result.initial_outcomes, "after": result.outcomes})
+    if model == "panmun":
+        before, after, made, linkage = _panmun_trades(position, salience, capability, issues, max_exchanges)
+    else:
+        before, after, made, linkage = _decide_trades(position, salience, capability, issues, rounds)
+    outcomes = pd.DataFrame({"issue": issues, "before": before, "after": after})
     outcomes["shift"] = outcomes["after"] - outcomes["before"]
     trades = pd.DataFrame([{"giver_on_a": actors[e.giver_k], "issue_a": issues[e.issue_k],
                             "move_a": e.move_k, "giver_on_b": actors[e.giver_l], "issue_b": issues[e.issue_l],
-                            "move_b": e.move_l, "gain_each": e.gain} for e in result.exchanges])
+                            "move_b": e.move_l, "gain_each": e.gain} for e in made])
     if fmt == Format.json:
-        render_mapping({"at": at or dt_today(), "outcomes": outcomes.round(3).to_dict("records"),
+        render_mapping({"at": at or dt_today(), "model": model, "outcomes": outcomes.round(3).to_dict("records"),
                         "exchanges": trades.round(3).to_dict("records"),
-                        "linkage": result.linkage.round(3).to_dict("records")}, fmt)
+                        "linkage": linkage.round(3).to_dict("records")}, fmt)
         return
     render(outcomes.round(2), fmt, title=f"Outcomes (compromise model) before and after vote trading, as of "
-           f"{at or dt_today()}")
-    render(result.linkage.round(2), fmt,
+           f"{at or dt_today()} ({model} model)")
+    render(linkage.round(2), fmt,
            title="Linkage: issue pairs traded together (exchanges, total outcome shift in points)")
     if fmt == Format.table:
         render(trades.round(2), fmt, title=f"The {len(trades)} exchanges, in order")
+
+
+def _panmun_trades(position, salience, capability, issues, max_exchanges):
+    from panmun.actors.exchange import exchange
+
+    result = exchange(position, salience, capability, issues=issues, max_exchanges=max_exchanges)
+    return result.initial_outcomes, result.outcomes, result.exchanges, result.linkage
+
+
+def _decide_trades(position, salience, capability, issues, rounds):
+    """Decide's rounds as panmun exchanges: j gives on p towards i, i gives on q towards j."""
+    from panmun.actors.decide import equal_gain_model
+    from panmun.actors.exchange import Exchange, linkage_table
+
+    results = equal_gain_model(position, salience, capability, rounds=rounds)
+    made = [Exchange(e.j, e.i, e.p, e.q, e.move_j, e.move_i, e.shift_p, e.shift_q, e.gain)
+            for r in results for e in r.realized]
+    return results[0].nbs_before, results[-1].nbs_after, made, linkage_table(made, list(issues))
 
 
 def dt_today() -> str:
