@@ -223,7 +223,8 @@ def linkage_(
                               help="panmun: largest-gain trades one at a time (docs/actors-exchange.md); "
                                    "decide: Stokman's equal-gain rounds as in the Decide software."),
     rounds: int = typer.Option(1, "--rounds", help="Rounds of the decide model (ignored by panmun)."),
-    max_exchanges: int = typer.Option(200, "--max-exchanges", help="Stop after this many exchanges (panmun)."),
+    max_exchanges: int = typer.Option(200, "--max-exchanges",
+                                      help="Stop after this many exchanges (panmun)."),
     fmt: Format = FormatOption,
 ) -> None:
     """Which issues move together when actors trade votes (exchange models, docs/actors-exchange.md)."""
@@ -246,7 +247,8 @@ def linkage_(
                             "move_a": e.move_k, "giver_on_b": actors[e.giver_l], "issue_b": issues[e.issue_l],
                             "move_b": e.move_l, "gain_each": e.gain} for e in made])
     if fmt == Format.json:
-        render_mapping({"at": at or dt_today(), "model": model, "outcomes": outcomes.round(3).to_dict("records"),
+        render_mapping({"at": at or dt_today(), "model": model,
+                        "outcomes": outcomes.round(3).to_dict("records"),
                         "exchanges": trades.round(3).to_dict("records"),
                         "linkage": linkage.round(3).to_dict("records")}, fmt)
         return
