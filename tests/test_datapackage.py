@@ -17,7 +17,7 @@ def test_datapackage_validates_and_matches_the_kb(tmp_path):
     descriptor = json.loads(path.read_text(encoding="utf-8"))
     names = {r["name"] for r in descriptor["resources"]}
     assert names == {"agreements", "provisions", "implementation", "events", "actors", "positions", "rules",
-                     "measures", "issues", "codings", "capabilities"}
+                     "measures", "issues", "codings", "capabilities", "steps"}
     assert descriptor["licenses"], "the package must state its licence"
     kb = panmun.load_kb()
     with (path.parent / "provisions.csv").open(encoding="utf-8") as fh:

@@ -9,11 +9,10 @@ import pytest
 
 from panmun.roadmap import rules
 from panmun.roadmap.planner import PlannerError, plan
-from panmun.roadmap.steps import Constraints, RedLine, Step
+from panmun.roadmap.steps import VECTORS, Constraints, RedLine, Step
 
 
-def _best_by_enumeration(steps: dict[str, Step], c: Constraints, vectors=("denuclearization", "peace_regime",
-                                                                             "arms_control")):
+def _best_by_enumeration(steps: dict[str, Step], c: Constraints, vectors=VECTORS):
     """Every schedule (each step absent or started at any month), the admissible ones
     scored lexicographically by (capped progress at the horizon, progress-months)."""
     ids = list(steps)
@@ -35,7 +34,7 @@ def _best_by_enumeration(steps: dict[str, Step], c: Constraints, vectors=("denuc
 def _random_instance(seed: int, n: int, horizon: int):
     rng = np.random.default_rng(seed)
     parties = ("KOR", "PRK", "USA")
-    vectors = ("denuclearization", "peace_regime", "arms_control")
+    vectors = VECTORS
     steps = {}
     for k in range(n):
         pre = tuple(f"s{j}" for j in range(k) if rng.random() < 0.3)
@@ -148,3 +147,25 @@ def test_unknown_objective_and_prerequisite_are_refused():
     bad = {**steps, "x": Step("x", "x", ("KOR",), "exchange", 0.1, prerequisites=("nowhere",))}
     with pytest.raises(PlannerError, match="nowhere"):
         plan(bad, c)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_risk_objective_matches_enumeration(seed):
+    steps, c = _random_instance(seed + 20, n=4, horizon=4)
+    weights = {"s1": 0.8, "s3": 0.3}
+    res = plan(steps, c, objective="risk", weights=weights)
+
+    def score(schedule):
+        h = c.horizon
+        primary = sum(w for sid, w in weights.items() if sid in schedule)
+        months = sum((steps[sid].advance + weights.get(sid, 0.0)) * (h - (t + steps[sid].duration) + 1)
+                     for sid, t in schedule.items())
+        return round(primary, 6), round(months, 6)
+
+    ids = list(steps)
+    best = None
+    for combo in itertools.product(*[[None, *range(c.horizon - steps[i].duration + 1)] for i in ids]):
+        schedule = {i: t for i, t in zip(ids, combo, strict=True) if t is not None}
+        if not rules.violations(steps, schedule, c):
+            best = max(best, score(schedule)) if best else score(schedule)
+    assert res.feasible and score(res.schedules[0]) == best

@@ -19,6 +19,7 @@ from panmun.cli import (
     forecast,
     ingest,
     kb,
+    roadmap,
     vectors,
 )
 from panmun.cli.common import FormatOption, store_from
@@ -41,6 +42,7 @@ app.add_typer(ingest.app, name="ingest")
 app.add_typer(vectors.app, name="vectors")
 app.add_typer(armscontrol.app, name="armscontrol")
 app.add_typer(actors.app, name="actors")
+app.add_typer(roadmap.app, name="roadmap")
 app.command("brief")(brief.brief)
 
 

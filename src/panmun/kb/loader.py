@@ -25,6 +25,7 @@ from panmun.kb.schema import (
     MeasuresFile,
     RulesFile,
     Source,
+    StepsFile,
 )
 from panmun.kb.yamlio import YamlProblems, line_of, read_yaml
 
@@ -37,6 +38,7 @@ SECTIONS: dict[str, type[pydantic.BaseModel]] = {
     "rules": RulesFile,
     "measures": MeasuresFile,
     "issues": IssuesFile,
+    "steps": StepsFile,
 }
 #: Files a folder may hold that are documentation, not data (reported, never loaded).
 DOC_FILES = {"README.md", "README.txt", "LICENSE", "LICENSE.txt", "SOURCE.txt"}
@@ -81,6 +83,7 @@ class KnowledgeBase:
     issues: list = field(default_factory=list)            # (Issue, Where)
     codings: list = field(default_factory=list)           # (Coding, Where)
     capabilities: list = field(default_factory=list)      # (Capability, Where)
+    steps: list = field(default_factory=list)             # (Step, Where)
     where: dict = field(default_factory=dict)             # record key -> Where
     files: list = field(default_factory=list)             # data files read (display paths)
     docs: list = field(default_factory=list)              # documentation files seen, not loaded
@@ -103,6 +106,7 @@ class KnowledgeBase:
             "issues": len(self.issues),
             "codings": len(self.codings),
             "capabilities": len(self.capabilities),
+            "steps": len(self.steps),
         }
 
     def basis_source(self, coding) -> Source | None:
@@ -171,7 +175,7 @@ def read_folder(root: Path, *, builtin: bool = False) -> tuple[KnowledgeBase, li
         if section not in SECTIONS or path.suffix not in (".yaml", ".yml"):
             problems.append(Problem(disp, None, None,
                                     "file not recognised: data files go in agreements/, implementation/, "
-                                    "events/, actors/, rules/, measures/ or issues/ and end in "
+                                    "events/, actors/, rules/, measures/, issues/ or steps/ and end in "
                                     ".yaml"))
             continue
         digest.update(str(rel).encode() + b"\0" + path.read_bytes())
@@ -232,6 +236,9 @@ def _read_records(kb: KnowledgeBase, section: str, data, file: str, stem: str) -
     elif section == "measures":
         for i, measure in enumerate(record.measures):
             kb.measures.append((measure, _where(file, data, ("measures", i))))
+    elif section == "steps":
+        for i, step in enumerate(record.steps):
+            kb.steps.append((step, _where(file, data, ("steps", i))))
     elif section == "issues":
         for name in ("issues", "codings", "capabilities"):
             for i, item in enumerate(getattr(record, name)):

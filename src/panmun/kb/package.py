@@ -12,7 +12,7 @@ from pathlib import Path
 
 from panmun._version import __version__
 from panmun.kb.loader import KnowledgeBase, load_kb
-from panmun.kb.schema import DOMAINS, MEANS, TOPICS, VECTORS
+from panmun.kb.schema import DOMAINS, MEANS, STEP_MEANS, TOPICS, VECTORS
 
 LICENSE_NOTE = ("Summaries and codings: the panmun project. Facts are sourced per record (source_url). "
                 "CAMEO/Goldstein codes follow the GDELT tables; PLOVER follows the Open Event Data "
@@ -144,7 +144,51 @@ def _tables(kb: KnowledgeBase) -> dict[str, tuple[list[dict], dict]]:
             _f("basis", required=True, enum=["sipri-milex", "judgement"]), _f("source_url", **url),
             _f("note")], "primaryKey": ["actor", "date"], "missingValues": [""],
             "foreignKeys": [{"fields": ["actor"], "reference": {"resource": "actors", "fields": ["code"]}}]}),
+        "steps": (_step_rows(kb), _step_schema()),
     }
+
+
+def _step_schema() -> dict:
+    """Table schema of the roadmap steps: lists ';'-joined, mappings as JSON, keys to measures
+    and provisions."""
+    url = {"format": "uri"}
+    return {"fields": [
+        _f("id", required=True, unique=True), _f("name", required=True), _f("actors", required=True),
+        _f("vector", required=True, enum=list(VECTORS)),
+        _f("advance", "number", required=True, minimum=0, maximum=1), _f("prerequisites"),
+        _f("requires"), _f("drivers"), _f("value"), _f("value_note", required=True),
+        _f("advance_note", required=True), _f("duration_months", "integer", required=True, minimum=0),
+        _f("verification_means", required=True, pattern=_joined(STEP_MEANS)),
+        _f("lead_months", "integer", required=True, minimum=0),
+        _f("reversibility", required=True, enum=["easy", "moderate", "hard"]), _f("measure_id"),
+        _f("provision_id"), _f("summary"), _f("source_url", required=True, **url), _f("source_date", "date"),
+        _f("sources", required=True)],
+        "primaryKey": ["id"], "missingValues": [""],
+        "foreignKeys": [{"fields": ["measure_id"], "reference": {"resource": "measures", "fields": ["id"]}},
+                        {"fields": ["provision_id"],
+                         "reference": {"resource": "provisions", "fields": ["id"]}}]}
+
+
+def _step_rows(kb: KnowledgeBase) -> list[dict]:
+    """One row per roadmap step; ``value`` as 'PRK:-2;USA:2', requires and drivers as JSON, the
+    first source in source_url and source_date, every source as JSON in ``sources``."""
+    rows = []
+    for s, _ in kb.steps:
+        first = s.sources[0]
+        rows.append({"id": s.id, "name": s.name, "actors": ";".join(s.actors), "vector": s.vector,
+                     "advance": s.advance, "prerequisites": ";".join(s.prerequisites),
+                     "requires": json.dumps(s.requires) if s.requires else "",
+                     "drivers": json.dumps(s.drivers) if s.drivers else "",
+                     "value": ";".join(f"{p}:{v}" for p, v in s.value.items()),
+                     "value_note": s.value_note, "advance_note": s.advance_note,
+                     "duration_months": s.duration_months,
+                     "verification_means": ";".join(s.verification.means),
+                     "lead_months": s.verification.lead_months, "reversibility": s.reversibility,
+                     "measure_id": s.measure or "", "provision_id": s.provision or "", "summary": s.summary,
+                     "source_url": first.url, "source_date": first.date.isoformat() if first.date else "",
+                     "sources": json.dumps([x.model_dump(mode="json", exclude_none=True) for x in s.sources],
+                                           ensure_ascii=False)})
+    return rows
 
 
 def _coding_rows(kb: KnowledgeBase) -> list[dict]:
@@ -223,7 +267,7 @@ def write_datapackage(out: Path | str, kb: KnowledgeBase | None = None) -> Path:
         "name": "panmun-knowledge-base",
         "title": "panmun knowledge base: Korean Peninsula peace-process agreements, "
                  "implementation, events, actor positions, compliance rules, arms-control "
-                 "measures, and issues with actors' numeric codings and capabilities",
+                 "measures, issues with actors' numeric codings and capabilities, and roadmap steps",
         "version": __version__,
         "licenses": [{"name": "CC-BY-SA-4.0", "title": "Creative Commons Attribution Share-Alike 4.0",
                       "path": "https://creativecommons.org/licenses/by-sa/4.0/"}],

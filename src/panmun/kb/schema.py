@@ -522,3 +522,99 @@ class IssuesFile(Record):
     issues: list[Issue] = Field(default_factory=list)
     codings: list[Coding] = Field(default_factory=list)
     capabilities: list[Capability] = Field(default_factory=list)
+
+
+# ------------------------------------------------------------------ roadmap steps
+
+StepMeans = Literal["iaea-inspection", "on-site-inspection", "national-technical-means", "declaration",
+                    "observers", "none"]
+STEP_MEANS: tuple[str, ...] = ("iaea-inspection", "on-site-inspection", "national-technical-means",
+                               "declaration", "observers", "none")
+#: Drivers of the three-vector model a step may set (``panmun.vectors.parameters.DRIVERS``).
+STEP_DRIVERS: tuple[str, ...] = ("rivalry", "sanctions", "border_closure", "leadership_change", "summits",
+                                 "exercises", "exchange")
+#: The value scale of a step to a party (integers; see ``panmun.roadmap.steps``).
+STEP_VALUE_MIN, STEP_VALUE_MAX = -3, 3
+
+
+def _levels(value: dict[str, float], allowed: tuple[str, ...], what: str) -> dict[str, float]:
+    """Check that the keys of ``value`` are in ``allowed`` and its levels in [0, 1]."""
+    for key, level in value.items():
+        if key not in allowed:
+            raise ValueError(f"unknown {what} {key!r} (one of {', '.join(allowed)})")
+        if not 0 <= level <= 1:
+            raise ValueError(f"level {level} of {key!r} is outside [0, 1]")
+    return value
+
+
+class StepVerification(Record):
+    """How a step is verified, and the months from its completion until it is verified."""
+
+    means: list[StepMeans] = Field(min_length=1)
+    lead_months: int = Field(ge=0)
+
+
+class Step(Record):
+    """One step of the roadmap catalogue: who takes it, what it needs first, what it is worth to
+    each party (-3..3, the project's declared judgement) and what it advances (0-1)."""
+
+    id: str
+    name: str = Field(min_length=3)
+    actors: list[str] = Field(min_length=1)
+    vector: Vector
+    advance: float = Field(ge=0, le=1)
+    prerequisites: list[str] = Field(default_factory=list)
+    requires: dict[str, float] = Field(default_factory=dict)
+    drivers: dict[str, float] = Field(default_factory=dict)
+    value: dict[str, int] = Field(default_factory=dict)
+    value_note: str = Field(min_length=10)
+    advance_note: str = Field(min_length=10)
+    duration_months: int = Field(ge=0)
+    verification: StepVerification
+    reversibility: Reversibility
+    measure: str | None = None
+    provision: str | None = None
+    summary: str = Field(min_length=10)
+    note: str | None = None
+    sources: list[Source] = Field(min_length=1)
+
+    @field_validator("id")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not SLUG.match(value):
+            raise ValueError("id must be lowercase words joined by '-', e.g. yongbyon-freeze")
+        return value
+
+    @field_validator("actors")
+    @classmethod
+    def _actors(cls, value: list[str]) -> list[str]:
+        return _actor_codes(value)
+
+    @field_validator("requires")
+    @classmethod
+    def _requires(cls, value: dict[str, float]) -> dict[str, float]:
+        return _levels(value, VECTORS, "vector")
+
+    @field_validator("drivers")
+    @classmethod
+    def _drivers(cls, value: dict[str, float]) -> dict[str, float]:
+        return _levels(value, STEP_DRIVERS, "driver")
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _values(cls, value: object) -> object:
+        if isinstance(value, dict):
+            _actor_codes([str(k) for k in value])
+            for party, v in value.items():
+                if isinstance(v, bool) or not isinstance(v, int):
+                    raise ValueError(f"value of {party} must be a whole number from {STEP_VALUE_MIN} "
+                                     f"to {STEP_VALUE_MAX}, got {v!r}")
+                if not STEP_VALUE_MIN <= v <= STEP_VALUE_MAX:
+                    raise ValueError(f"value {v} of {party} is outside {STEP_VALUE_MIN}..{STEP_VALUE_MAX}")
+        return value
+
+
+class StepsFile(Record):
+    """A catalogue of roadmap steps."""
+
+    steps: list[Step] = Field(min_length=1)

@@ -163,6 +163,11 @@ def check(kb: KnowledgeBase, base: KnowledgeBase | None = None,
 
     # issues, numeric codings and capabilities
     problems += issue_problems(kb, base, actor_codes, today)
+
+    # roadmap steps (overlay steps may name built-in steps, measures and provisions)
+    measure_ids = {m.id for k in ([base] if base else []) + [kb] for m, _ in k.measures}
+    known_steps = base.steps if base else []
+    problems += step_problems(kb.steps, known_steps, set(provision_ids), measure_ids, actor_codes, today)
     return problems
 
 
@@ -248,6 +253,92 @@ def measure_problems(measures: list, provision_ids: set[str], known_ids: set[str
                                                    "<agreement-id>/<article>, e.g. cma-2018/1.3)"))
         problems += _source_dates(measure.sources, where, "sources", today)
     return problems
+
+
+def step_problems(steps: list, known: list, provision_ids: set[str], measure_ids: set[str],
+                  actor_codes: set[str], today: dt.date | None = None) -> list[Problem]:
+    """Problems of roadmap ``steps`` ((Step, Where) pairs) that may refer to the ``known`` ones
+    (e.g. the built-in steps, already checked): a repeated id, an unknown actor (in ``actors``
+    or as a key of ``value``), measure, provision or prerequisite, a step that is its own
+    prerequisite, a cycle of prerequisites (named step by step), a source dated in the future."""
+    today = today or dt.date.today()
+    problems: list[Problem] = []
+    seen = {s.id for s, _ in known}
+    for step, where in steps:
+        if step.id in seen:
+            problems.append(_p(where, "id", f"duplicate step id {step.id!r}"))
+        seen.add(step.id)
+    for step, where in steps:
+        for code in step.actors:
+            if code not in actor_codes:
+                problems.append(_p(where, "actors", f"unknown actor code {code!r}"))
+        for code in step.value:
+            if code not in actor_codes:
+                problems.append(_p(where, "value", f"unknown actor code {code!r}"))
+        if step.measure is not None and step.measure not in measure_ids:
+            problems.append(_p(where, "measure", f"unknown measure id {step.measure!r} (see "
+                                                 "measures/measures.yaml)"))
+        if step.provision is not None and step.provision not in provision_ids:
+            problems.append(_p(where, "provision", f"unknown provision id {step.provision!r} (ids are "
+                                                   "<agreement-id>/<article>, e.g. cma-2018/1.3)"))
+        for pre in step.prerequisites:
+            if pre == step.id:
+                problems.append(_p(where, "prerequisites", f"step {step.id!r} is its own prerequisite"))
+            elif pre not in seen:
+                problems.append(_p(where, "prerequisites", f"unknown prerequisite step {pre!r}"))
+        problems += _source_dates(step.sources, where, "sources", today)
+    problems += _cycle_problems(steps, known)
+    return problems
+
+
+def _cycle_problems(steps: list, known: list) -> list[Problem]:
+    """One problem per cycle of prerequisites through a step of ``steps``, at the first such
+    step in file order, naming the steps of the cycle (self-loops are reported elsewhere)."""
+    graph = {s.id: [p for p in s.prerequisites if p != s.id] for s, _ in known}
+    graph.update({s.id: [p for p in s.prerequisites if p != s.id] for s, _ in steps})
+    order = {s.id: i for i, (s, _) in enumerate(steps)}
+    where_of = {s.id: w for s, w in steps}
+    problems, reported = [], set()
+    for cycle in _cycles(graph):
+        ours = [c for c in cycle if c in order]
+        key = frozenset(cycle)
+        if not ours or key in reported:
+            continue
+        reported.add(key)
+        first = min(ours, key=order.__getitem__)
+        i = cycle.index(first)
+        path = cycle[i:] + cycle[:i] + [first]
+        problems.append(_p(where_of[first], "prerequisites",
+                           "cycle of prerequisites (each step needs the next): " + " -> ".join(path)))
+    return problems
+
+
+def _cycles(graph: dict[str, list[str]]) -> list[list[str]]:
+    """Cycles found by depth-first search over ``graph`` (step -> prerequisites): one cycle
+    per back edge, as the list of its steps. Edges to unknown steps are ignored."""
+    state: dict[str, int] = {}          # 1 on the stack, 2 done
+    stack: list[str] = []
+    found: list[list[str]] = []
+    for root in graph:
+        if root in state:
+            continue
+        state[root] = 1
+        stack.append(root)
+        todo = [(root, iter(graph[root]))]
+        while todo:
+            node, edges = todo[-1]
+            nxt = next(edges, None)
+            if nxt is None:
+                todo.pop()
+                stack.pop()
+                state[node] = 2
+            elif nxt in graph and state.get(nxt) == 1:
+                found.append(stack[stack.index(nxt):])
+            elif nxt in graph and nxt not in state:
+                state[nxt] = 1
+                stack.append(nxt)
+                todo.append((nxt, iter(graph[nxt])))
+    return found
 
 
 def _check_rules(kb: KnowledgeBase, base: KnowledgeBase | None, agreements: dict,

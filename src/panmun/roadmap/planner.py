@@ -21,14 +21,23 @@ enforcement literal so that an infeasible problem can be explained):
 * at most *c* starts per month: :math:`\sum_s (Y_s(t) - Y_s(t-1)) \le c`.
 
 **Objective**, lexicographic in two solves: (1) the primary score — ``progress``: the
-surrogate state at the horizon summed over the three vectors, each capped at 1,
-:math:`\sum_k \min(1, x_k^0 + \sum_{s \in k} a_s Y_s(H))`; ``risk``: the reduction of the
-annual probability of a deadly clash from the arms-control measures the plan restores
-(weights from :mod:`panmun.armscontrol`, see :mod:`panmun.roadmap.evaluate`); or one
-vector's capped state; (2) with the primary held at its optimum, the same weights summed
-over months, :math:`\sum_s w_s \sum_{t=0}^{H} Y_s(t - d_s)` (earlier is better). Weights
+surrogate state at the horizon summed over the three vectors and inter-Korean exchange,
+each capped at 1, :math:`\sum_k \min(1, x_k^0 + \sum_{s \in k} a_s Y_s(H))`; ``risk``:
+the reduction of the annual probability of a deadly clash from the arms-control measures
+the plan restores (weights :math:`r_s` from :mod:`panmun.armscontrol`, see
+:mod:`panmun.roadmap.evaluate`), :math:`\sum_s r_s Y_s(H)`; or one vector's capped state;
+(2) with the primary held at its optimum, :math:`\sum_s w_s \sum_{t=0}^{H} Y_s(t - d_s)`
+with :math:`w_s = a_s` for the steps of the objective's vectors (``risk``: every step,
+:math:`w_s = a_s + r_s`): more steps, done earlier. Weights
 are scaled to integers (:data:`SCALE`). The solver's optimality gap of each stage,
 :math:`(\text{bound} - \text{value}) / \max(|\text{bound}|, 1)`, is reported.
+
+**Search.** The solver starts from the greedy earliest-start schedule of
+:mod:`panmun.roadmap.greedy` (a hint) and runs a portfolio of :data:`WORKERS` workers
+with a wall-clock limit per stage. Small problems are solved to proven optimality; on
+the full catalogue the second stage may stop at the limit, and the reported gap says
+how far from the bound it is. With a time limit the portfolio is not deterministic:
+two runs can return different plans of (nearly) equal score.
 
 Alternatives: after the best plan, each further plan must differ from all earlier ones
 in the set of steps it contains (a "no-good" cut), then is optimised the same way.
@@ -41,11 +50,12 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from panmun.roadmap import rules
-from panmun.roadmap.steps import Constraints, Step
+from panmun.roadmap.greedy import earliest_schedule
+from panmun.roadmap.steps import VECTORS, Constraints, Step
 
 SCALE = 1000            # weights (advances, risk reductions) to integers: 0.001 resolution
-THREE = ("denuclearization", "peace_regime", "arms_control")
-OBJECTIVES = ("progress", "risk", *THREE)
+WORKERS = 8             # CP-SAT's parallel portfolio; on 2 cores 8 workers still beat 2 (benchmarks/)
+OBJECTIVES = ("progress", "risk", *VECTORS)
 
 
 class PlannerError(ValueError):
@@ -80,7 +90,8 @@ class _Model:
     """The CP-SAT model of one planning problem (see the module docstring)."""
 
     def __init__(self, steps: dict[str, Step], constraints: Constraints, weights: dict[str, float],
-                 vectors: tuple[str, ...], primary: str, explain: bool = False):
+                 vectors: tuple[str, ...], primary: str, explain: bool = False,
+                 risk: dict[str, float] | None = None):
         self.steps, self.c, self.h = steps, constraints, constraints.horizon
         self.explain = explain
         self.m = cp_model.CpModel()
@@ -94,7 +105,7 @@ class _Model:
                 self.m.AddImplication(a, b)
         self._post_rules()
         self.weights = weights
-        self.primary_expr = self._primary(weights, vectors, primary)
+        self.primary_expr = self._primary(weights, risk, vectors, primary)
         self.secondary_expr = self._secondary(weights)
 
     # -- helpers ---------------------------------------------------------------------------
@@ -194,9 +205,11 @@ class _Model:
                 self.m.Add(sum(terms) >= floor).OnlyEnforceIf(lit)
 
     # -- objective -------------------------------------------------------------------------
-    def _primary(self, weights: dict[str, float], vectors: tuple[str, ...], primary: str):
+    def _primary(self, weights: dict[str, float], risk: dict[str, float] | None, vectors: tuple[str, ...],
+                 primary: str):
         if primary == "weights":
-            return sum(round(SCALE * w) * self.done(sid) for sid, w in weights.items() if w > 0)
+            return sum(round(SCALE * w) * self.done(sid) for sid, w in (risk or {}).items()
+                       if w > 0 and sid in self.steps)
         total = []
         for k in vectors:
             start = round(SCALE * self.c.initial.get(k, 0.0))
@@ -218,6 +231,14 @@ class _Model:
             terms.append(round(SCALE * w) * months)
         return sum(terms)
 
+    def hint(self, schedule: dict[str, int]) -> None:
+        """Suggest ``schedule`` to the solver as a starting point."""
+        self.m.ClearHints()
+        for sid, ys in self.y.items():
+            start = schedule.get(sid)
+            for t, v in enumerate(ys):
+                self.m.AddHint(v, start is not None and start <= t)
+
     def schedule(self, solver: cp_model.CpSolver) -> dict[str, int]:
         out = {}
         for sid, ys in self.y.items():
@@ -229,8 +250,8 @@ class _Model:
 
 
 def plan(steps: dict[str, Step], constraints: Constraints, *, objective: str = "progress",
-         weights: dict[str, float] | None = None, alternatives: int = 0, time_limit: float = 20.0,
-         workers: int = 2) -> PlanResult:
+         weights: dict[str, float] | None = None, alternatives: int = 0, time_limit: float = 10.0,
+         workers: int = WORKERS) -> PlanResult:
     """Find the best plan (and ``alternatives`` further plans with other step sets).
 
     ``objective``: ``progress`` (the three vectors' surrogate state at the horizon),
@@ -243,23 +264,27 @@ def plan(steps: dict[str, Step], constraints: Constraints, *, objective: str = "
         raise PlannerError(f"unknown objective {objective!r}; choose one of {', '.join(OBJECTIVES)}")
     if not steps:
         raise PlannerError("no steps to plan with")
-    vectors = THREE if objective in ("progress", "risk") else (objective,)
+    vectors = VECTORS if objective in ("progress", "risk") else (objective,)
     if objective == "risk":
         if not weights:
             raise PlannerError("the risk objective needs weights (step id -> risk reduction)")
-        primary, secondary_weights = "weights", {sid: w for sid, w in weights.items() if sid in steps}
+        primary = "weights"
+        secondary_weights = {sid: s.advance + weights.get(sid, 0.0) for sid, s in steps.items()}
     else:
         primary = "vectors"
         secondary_weights = {sid: s.advance for sid, s in steps.items() if s.vector in vectors}
 
     def build(explain: bool = False) -> _Model:
-        return _Model(steps, constraints, secondary_weights, vectors, primary, explain)
+        return _Model(steps, constraints, secondary_weights, vectors, primary, explain, weights)
 
     result = PlanResult(objective=objective, feasible=True)
+    start = earliest_schedule(steps, constraints, secondary_weights)
     for k in range(alternatives + 1):
         model = build()
         for earlier in result.schedules:
             _forbid_step_set(model, earlier)
+        if k == 0:
+            model.hint(start)
         found = _solve_lexicographic(model, time_limit, workers)
         if found is None:
             if k == 0:
@@ -299,9 +324,7 @@ def _solve_lexicographic(model: _Model, time_limit: float, workers: int):
     best = int(round(first.ObjectiveValue()))
     gap1 = _gap(first)
     m.Add(model.primary_expr >= best)
-    for ys in model.y.values():
-        for v in ys:
-            m.AddHint(v, first.Value(v))
+    model.hint(model.schedule(first))
     m.Maximize(model.secondary_expr)
     second = _solver(time_limit, workers)
     status2 = second.Solve(m)

@@ -177,14 +177,14 @@ def _capacity(schedule: dict[str, int], c: Constraints) -> list[Violation]:
 
 
 def progress(steps: dict[str, Step], schedule: dict[str, int], constraints: Constraints,
-             vectors: tuple[str, ...] = ("denuclearization", "peace_regime", "arms_control")) -> float:
+             vectors: tuple[str, ...] = VECTORS) -> float:
     """Surrogate progress at the horizon: the sum over ``vectors`` of the capped state."""
     state = surrogate(steps, schedule, constraints)
     return float(sum(state[VECTORS.index(k), -1] for k in vectors))
 
 
 def progress_months(steps: dict[str, Step], schedule: dict[str, int], constraints: Constraints,
-                    vectors: tuple[str, ...] = ("denuclearization", "peace_regime", "arms_control")) -> float:
+                    vectors: tuple[str, ...] = VECTORS) -> float:
     """The area under the surrogate progress curve: sum over months 1..horizon of the
     uncapped advance complete by then (rewards steps done early)."""
     h = constraints.horizon

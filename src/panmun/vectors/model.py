@@ -47,7 +47,8 @@ and each breakthrough closes a fraction ``eta`` of the distance to 1 of every st
 
 **Interventions** (scenario steps such as "the CMA fully restored in 2027") set a stock
 to a value at a month: the stock's value at month *k* is the set value (that step's own
-flows are ignored for that stock).
+flows are ignored for that stock). An ``add`` intervention (a roadmap step completed
+that month) instead adds its value to the stock after the month's flows, within [0, 1].
 
 Ensembles are computed in chunks of runs, every chunk vectorised over its runs, with
 its own random stream (``SeedSequence([seed, chunk])``): the result does not depend on
@@ -91,11 +92,14 @@ Params = Mapping[str, float | np.ndarray]
 
 @dataclass(frozen=True)
 class Intervention:
-    """Set ``stock`` to ``value`` at month ``month`` (>= 1)."""
+    """At month ``month`` (>= 1): set ``stock`` to ``value`` (``kind="set"``), or add
+    ``value`` to it, capped at 1 and floored at 0 (``kind="add"``: a step's jump, e.g. a
+    roadmap step completed that month)."""
 
     month: int
     stock: str
     value: float
+    kind: str = "set"
 
 
 @dataclass(frozen=True)
@@ -406,7 +410,10 @@ def _months(setup: Setup, p: Params, n: int, rng: np.random.Generator | None) ->
             if shocks is not None:
                 _jumps(S, block.lam, block.p, setup.dt, shocks)
         for iv in by_month.get(k + 1, ()):
-            S[index[iv.stock]] = iv.value
+            if iv.kind == "add":
+                np.clip(S[index[iv.stock]] + iv.value, 0.0, 1.0, out=S[index[iv.stock]])
+            else:
+                S[index[iv.stock]] = iv.value
         yield S
 
 

@@ -123,6 +123,9 @@ def _interventions_by_stock(setup: Setup) -> dict[str, dict[int, float]]:
     """Set values per stock and month; a later intervention on the same month wins, as in the model."""
     out: dict[str, dict[int, float]] = {s: {} for s in STOCKS}
     for iv in setup.interventions:
+        if iv.kind != "set":
+            raise ValueError(f"the XMILE export writes only 'set' interventions, not {iv.kind!r} "
+                             f"(month {iv.month}, {iv.stock})")
         if iv.stock not in out:
             raise ValueError(f"intervention on unknown stock {iv.stock!r}")
         out[iv.stock][iv.month] = iv.value

@@ -1,0 +1,75 @@
+"""Charts of a plan (matplotlib object API, no pyplot).
+
+:func:`timeline_figure`: steps as bars by actor row, from start to completion (solid)
+and on to verification (hatched), coloured by vector. :func:`balance_figure`: each
+party's reciprocity balance over the months, with its floor (minus the trust margin).
+:func:`save` writes a figure as PNG or SVG (by the suffix).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+VECTOR_COLOURS = {"denuclearization": "#7b3294", "peace_regime": "#0571b0", "arms_control": "#1b9e77",
+                  "exchange": "#d95f02"}
+PARTY_COLOURS = ("#0571b0", "#ca0020", "#1b9e77", "#d95f02", "#7b3294", "#666666", "#e7298a", "#a6761d")
+
+
+def _style(ax) -> None:
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.grid(color="#e3e3e3", linewidth=0.6)
+    ax.set_axisbelow(True)
+
+
+def save(fig: Figure, path: Path | str) -> None:
+    """Write the figure; the format follows the suffix (.png or .svg)."""
+    fig.savefig(path, bbox_inches="tight", dpi=150)
+
+
+def timeline_figure(timeline: pd.DataFrame, horizon: int, title: str = "") -> Figure:
+    """One row per step (grouped by its first actor, in start order): a solid bar from start
+    to completion (at least a sliver for instant steps), a hatched bar to verification."""
+    rows = timeline.assign(lead_actor=timeline["actors"].str.split().str[0])
+    rows = rows.sort_values(["lead_actor", "start", "step"], kind="stable").reset_index(drop=True)
+    fig = Figure(figsize=(10, 0.28 * len(rows) + 1.8))
+    ax = fig.subplots()
+    y = np.arange(len(rows))
+    for k, r in rows.iterrows():
+        colour = VECTOR_COLOURS.get(r["vector"], "#555555")
+        ax.barh(k, max(r["complete"] - r["start"], 0.4), left=r["start"], color=colour, height=0.7)
+        if r["verified"] > r["complete"]:
+            ax.barh(k, r["verified"] - r["complete"], left=r["complete"], color="white", edgecolor=colour,
+                    hatch="////", height=0.7, linewidth=0.6)
+    labels = [f"{r['lead_actor']:<4} {r['step']}" for _, r in rows.iterrows()]
+    ax.set_yticks(y, labels, fontsize=6.5, family="monospace")
+    ax.invert_yaxis()
+    ax.set_xlim(0, horizon)
+    ax.set_xlabel("month of the plan (solid: start to completion; hatched: until verified)", fontsize=8)
+    handles = [ax.barh([], [], color=c, label=v.replace("_", " ")) for v, c in VECTOR_COLOURS.items()]
+    ax.legend(handles=handles, fontsize=7, frameon=False, loc="lower right")
+    ax.set_title(title or "Plan timeline by actor", fontsize=10)
+    _style(ax)
+    return fig
+
+
+def balance_figure(balances: pd.DataFrame, title: str = "") -> Figure:
+    """Each party's cumulative balance (verified gains minus costs, value units) per month,
+    and its floor (dashed): the reciprocity rule keeps every line above its floor."""
+    fig = Figure(figsize=(8, 3.8))
+    ax = fig.subplots()
+    for k, (party, part) in enumerate(balances.groupby("party", sort=True)):
+        colour = PARTY_COLOURS[k % len(PARTY_COLOURS)]
+        ax.step(part["month"], part["balance"], where="post", color=colour, lw=1.4, label=party)
+        ax.axhline(part["floor"].iloc[0], color=colour, lw=0.7, ls="--")
+    ax.axhline(0, color="black", lw=0.6)
+    ax.set_xlabel("month of the plan", fontsize=8)
+    ax.set_ylabel("cumulative balance (value units)", fontsize=8)
+    ax.legend(fontsize=7, frameon=False, ncol=4, loc="upper left")
+    ax.set_title(title or "Reciprocity: each party's verified gains minus its costs (dashed: floor)",
+                 fontsize=9)
+    _style(ax)
+    return fig
