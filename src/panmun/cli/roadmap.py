@@ -73,6 +73,8 @@ def plan_(ctx: typer.Context,
                                             help="Write the best plan's timeline (PNG/SVG)."),
           balance_chart: Path | None = typer.Option(
               None, "--balance-chart", help="Write the best plan's reciprocity balances (PNG/SVG)."),
+          save_plan: Path | None = typer.Option(None, "--save-plan", help="Write the best plan as a plan "
+                                                "file (YAML) that `panmun roadmap check` reads."),
           fmt: Format = FormatOption) -> None:
     """Find the best sequences of steps, judge them in the three-vector and clash-risk models."""
     from panmun.roadmap.ranking import best_plans, plan_record
@@ -94,6 +96,11 @@ def plan_(ctx: typer.Context,
         raise typer.Exit(1)
     records = [plan_record(roadmap, p) for p in roadmap.plans]
     _charts(roadmap, chart, balance_chart)
+    if save_plan is not None:
+        from panmun.roadmap.files import write_plan
+
+        write_plan(save_plan, roadmap.best.schedule, c.start, name=f"best-{objective.replace('_', '-')}",
+                   title=f"The planner's best plan ({objective}, horizon {c.horizon} months)")
     if fmt == Format.json:
         render_mapping({"objective": objective, "horizon": c.horizon, "start": c.start, "feasible": True,
                         "solver_seconds": roadmap.seconds, "plans": records}, fmt)

@@ -630,3 +630,13 @@ class _PlanChecker(_Checker):
                      f"{label} is before the plan's start ({start or 'month 0'})")
             return None
         return index
+
+
+def write_plan(path: Path | str, schedule: dict[str, int], start: str, name: str, title: str = "") -> None:
+    """Write ``schedule`` (step id -> start month) as a plan file that :func:`read_plan` reads."""
+    import yaml
+
+    items = [{"step": sid, "at": month_label(start, month)}
+             for sid, month in sorted(schedule.items(), key=lambda kv: (kv[1], kv[0]))]
+    data = {"name": name, "title": title or name, "start": start, "schedule": items}
+    Path(path).write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
