@@ -116,7 +116,7 @@ def test_briefing_opens_with_alerts_and_has_every_capability_section(briefing_ht
     text = briefing_html.read_text(encoding="utf-8")
     order = [text.index(f'<section id="{sid}"') for sid in
              ("alerts", "implementation", "scorecard", "compliance", "environment", "forecast",
-              "obstacles", "vectors", "armscontrol", "actors", "events")]
+              "obstacles", "vectors", "armscontrol", "actors", "roadmap", "events")]
     assert order == sorted(order)
     assert text.index('<section id="alerts"') < text.index('<section class="summary"')
 
@@ -156,8 +156,19 @@ def test_briefing_compares_the_arms_control_packages_with_their_intervals(briefi
 
 def test_briefing_shows_actors_positions_then_and_now_with_predictions(briefing_html):
     text = briefing_html.read_text(encoding="utf-8")
-    section = text[text.index('<section id="actors"'):text.index('<section id="events"')]
+    section = text[text.index('<section id="actors"'):text.index('<section id="roadmap"')]
     for actor in ("CHN", "RUS", "USA", "PRK"):
         assert f"<td>{actor}</td>" in section
     assert "Position 2018-12-31" in section and section.count("<svg") == 2
     assert "Expected utility" in section
+
+
+def test_briefing_gives_the_roadmap_with_tasks_per_actor(briefing_html):
+    text = briefing_html.read_text(encoding="utf-8")
+    section = text[text.index('<section id="roadmap"'):text.index('<section id="events"')]
+    assert section.count("<svg") == 2                     # the timeline and the reciprocity panels
+    for actor in ("KOR", "PRK", "USA", "CHN", "JPN", "RUS", "UNO"):
+        assert f"<tr><td>{actor}</td>" in section
+    assert "Next tasks per actor" in section and "What stops an earlier start" in section
+    assert "PRK refuses nuclear-inventory-declaration until end-of-war-declaration is verified" in section
+    assert "starts at once (month 0)" in section

@@ -27,6 +27,7 @@ from panmun.report.compliance_section import compliance_section
 from panmun.report.environment_section import environment_section
 from panmun.report.forecast_section import forecast_section
 from panmun.report.obstacles_section import obstacles_section
+from panmun.report.roadmap_section import roadmap_section
 from panmun.report.section import Section
 from panmun.report.vectors_section import vectors_section
 from panmun.store.db import Store
@@ -122,7 +123,7 @@ def events_section(store: Store, at: dt.date) -> Section:
 SECTIONS: list[Callable[[Store, dt.date], Section]] = [
     alerts_section, implementation_section, scorecard_section, compliance_section,
     environment_section, forecast_section, obstacles_section, vectors_section, armscontrol_section,
-    actors_section, events_section,
+    actors_section, roadmap_section, events_section,
 ]
 
 

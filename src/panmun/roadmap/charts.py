@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 VECTOR_COLOURS = {"denuclearization": "#7b3294", "peace_regime": "#0571b0", "arms_control": "#1b9e77",
                   "exchange": "#d95f02"}
@@ -46,30 +47,44 @@ def timeline_figure(timeline: pd.DataFrame, horizon: int, title: str = "") -> Fi
                     hatch="////", height=0.7, linewidth=0.6)
     labels = [f"{r['lead_actor']:<4} {r['step']}" for _, r in rows.iterrows()]
     ax.set_yticks(y, labels, fontsize=6.5, family="monospace")
-    ax.invert_yaxis()
+    ax.set_ylim(len(rows) - 0.5, -0.5)     # first row on top, no empty rows
     ax.set_xlim(0, horizon)
     ax.set_xlabel("month of the plan (solid: start to completion; hatched: until verified)", fontsize=8)
-    handles = [ax.barh([], [], color=c, label=v.replace("_", " ")) for v, c in VECTOR_COLOURS.items()]
-    ax.legend(handles=handles, fontsize=7, frameon=False, loc="lower right")
+    handles = [Patch(color=c, label=v.replace("_", " ")) for v, c in VECTOR_COLOURS.items()]
+    ax.legend(handles=handles, fontsize=7, frameon=False, loc="upper right")
     ax.set_title(title or "Plan timeline by actor", fontsize=10)
     _style(ax)
     return fig
 
 
 def balance_figure(balances: pd.DataFrame, title: str = "") -> Figure:
-    """Each party's cumulative balance (verified gains minus costs, value units) per month,
-    and its floor (dashed): the reciprocity rule keeps every line above its floor."""
-    fig = Figure(figsize=(8, 3.8))
-    ax = fig.subplots()
-    for k, (party, part) in enumerate(balances.groupby("party", sort=True)):
+    """One small panel per party: its cumulative balance (verified gains minus costs, value
+    units) per month as a step line, its floor (minus the trust margin) dashed, the band
+    below the floor shaded. The reciprocity rule keeps every line on or above its floor; a
+    party whose line runs along the floor is the one holding the plan back."""
+    parties = sorted(balances["party"].unique())
+    cols = min(4, len(parties))
+    rows = -(-len(parties) // cols)
+    fig = Figure(figsize=(2.6 * cols, 1.9 * rows + 0.6))
+    axes = np.atleast_1d(fig.subplots(rows, cols, sharex=True, squeeze=False)).ravel()
+    for k, party in enumerate(parties):
+        ax, part = axes[k], balances[balances["party"] == party]
         colour = PARTY_COLOURS[k % len(PARTY_COLOURS)]
-        ax.step(part["month"], part["balance"], where="post", color=colour, lw=1.4, label=party)
-        ax.axhline(part["floor"].iloc[0], color=colour, lw=0.7, ls="--")
-    ax.axhline(0, color="black", lw=0.6)
-    ax.set_xlabel("month of the plan", fontsize=8)
-    ax.set_ylabel("cumulative balance (value units)", fontsize=8)
-    ax.legend(fontsize=7, frameon=False, ncol=4, loc="upper left")
-    ax.set_title(title or "Reciprocity: each party's verified gains minus its costs (dashed: floor)",
-                 fontsize=9)
-    _style(ax)
+        floor = float(part["floor"].iloc[0])
+        ax.step(part["month"], part["balance"], where="post", color=colour, lw=1.4)
+        ax.axhline(floor, color="#444444", lw=0.8, ls="--")
+        low = min(floor - 1, float(part["balance"].min()) - 1)
+        ax.axhspan(low, floor, color="#f4cccc", alpha=0.6, lw=0)
+        ax.axhline(0, color="black", lw=0.5)
+        at_floor = float(np.mean(part["balance"] <= floor))
+        ax.set_title(f"{party}: at the floor {at_floor:.0%} of months", fontsize=7.5)
+        ax.tick_params(labelsize=7)
+        _style(ax)
+    for ax in axes[len(parties):]:
+        ax.set_visible(False)
+    fig.supxlabel("month of the plan", fontsize=8)
+    fig.supylabel("cumulative balance (value units)", fontsize=8)
+    fig.suptitle(title or "Reciprocity: each party's verified gains minus its costs "
+                 "(dashed: floor = minus the trust margin)", fontsize=9)
+    fig.tight_layout()
     return fig
