@@ -263,3 +263,20 @@ def test_bad_inputs_raise(bad):
 def test_rounds_must_be_positive():
     with pytest.raises(InputError):
         equal_gain_model(*_hand_case(), rounds=0)
+
+
+def test_panmun_exchange_model_reproduces_the_published_first_two_exchanges(sample, expected):
+    # panmun's own trading rule (one exchange at a time, largest joint gain first, equal
+    # gains) makes the same first two exchanges as Decide on Decide's sample: the published
+    # gains, outcome shifts and Wcentr's move
+    from panmun.actors.exchange import exchange
+
+    actors, issues, position, salience, capability = sample
+    r = exchange(position, salience, capability[:, 0], max_exchanges=2)
+    first, second = r.exchanges
+    assert first.gain == pytest.approx(expected["gain_first_exchange"], abs=TOL)
+    assert second.gain == pytest.approx(expected["gain_second_exchange"], abs=TOL)
+    assert actors[first.giver_k] == "wcentr" and issues[first.issue_k] == "tolheffingbinnenstad"
+    assert first.move_k == pytest.approx(expected["move_wcentr_tolheffingbinnenstad"], abs=TOL)
+    assert abs(first.shift_k) == pytest.approx(expected["shift_tolheffingbinnenstad_willems_wcentr"], abs=TOL)
+    assert abs(first.shift_l) == pytest.approx(expected["shift_extrainvestering_willems_wcentr"], abs=TOL)
