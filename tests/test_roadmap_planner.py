@@ -169,3 +169,13 @@ def test_risk_objective_matches_enumeration(seed):
         if not rules.violations(steps, schedule, c):
             best = max(best, score(schedule)) if best else score(schedule)
     assert res.feasible and score(res.schedules[0]) == best
+
+
+@pytest.mark.parametrize("seed", [104, 105, 109])
+def test_planner_matches_enumeration_with_five_steps(seed):
+    steps, c = _random_instance(seed, n=5, horizon=4)
+    best, optimal = _best_by_enumeration(steps, c)
+    res = plan(steps, c)
+    schedule = res.schedules[0]
+    got = (round(rules.progress(steps, schedule, c), 6), round(rules.progress_months(steps, schedule, c), 6))
+    assert got == best and schedule in optimal and rules.violations(steps, schedule, c) == []
