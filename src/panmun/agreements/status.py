@@ -85,3 +85,10 @@ def undo_status(store: Store, provision_id: str, who: str | None = None) -> dict
                VALUES (?, ?, 'undo', ?, ?, ?, 'undo of the last analyst change', ?)""",
             [now, who, provision_id, int(row["id"]), json.dumps(removed), row["source_url"]])
     return removed
+
+
+def provision_version(store: Store, provision_id: str) -> int:
+    """The provision's record version for optimistic locking: the number of audited writes
+    to it so far (every set-status and undo adds one, so it only grows)."""
+    rows = store.query("SELECT count(*) AS n FROM audit WHERE provision_id = ?", [provision_id])
+    return int(rows["n"].iloc[0])

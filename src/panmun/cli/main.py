@@ -20,6 +20,8 @@ from panmun.cli import (
     ingest,
     kb,
     roadmap,
+    serve,
+    users,
     vectors,
 )
 from panmun.cli.common import FormatOption, store_from
@@ -43,7 +45,9 @@ app.add_typer(vectors.app, name="vectors")
 app.add_typer(armscontrol.app, name="armscontrol")
 app.add_typer(actors.app, name="actors")
 app.add_typer(roadmap.app, name="roadmap")
+app.add_typer(users.app, name="users")
 app.command("brief")(brief.brief)
+app.command("serve")(serve.serve)
 
 
 def _version(value: bool) -> None:

@@ -1,1 +1,1 @@
-"""REST API and dashboard. Empty until issue 8."""
+"""The web workbench: a REST API and a dashboard on one server (``panmun serve``)."""

@@ -1,0 +1,1 @@
+"""The REST API's routers: thin adapters over the library functions."""

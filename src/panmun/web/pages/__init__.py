@@ -1,0 +1,1 @@
+"""The dashboard pages: server-rendered HTML, charts drawn in the browser from local assets."""

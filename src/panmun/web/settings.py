@@ -1,0 +1,47 @@
+"""Server settings: limits, secrets, worker counts (one immutable object per app)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+
+ENV_SECRET = "PANMUN_SECRET"
+
+
+def _secret() -> str:
+    """``$PANMUN_SECRET``, else a random key kept in the user data dir (created once)."""
+    env = os.environ.get(ENV_SECRET)
+    if env:
+        return env
+    path = Path(platformdirs.user_data_dir("panmun", appauthor=False)) / "server-secret"
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key, encoding="utf-8")
+    path.chmod(0o600)
+    return key
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Limits and secrets of one server.
+
+    ``max_body_bytes``: largest request body accepted (413 beyond). ``max_runs``: largest
+    ensemble a job may ask for. ``max_jobs_per_user``: jobs a user (or an anonymous
+    client address) may have queued or running at once. ``job_workers``: processes that
+    run jobs (so that long computations never block the pages). ``cookie_secure``: send
+    cookies only over HTTPS (set it behind TLS). ``session_hours``: sign-in lifetime.
+    """
+
+    max_body_bytes: int = 1_000_000
+    max_runs: int = 200_000
+    max_jobs_per_user: int = 3
+    job_workers: int = 2
+    cookie_secure: bool = False
+    session_hours: float = 12.0
+    secret: str = field(default_factory=_secret, repr=False)
