@@ -1,0 +1,5 @@
+"""Placeholder (being written)."""
+
+
+def install(app) -> None:
+    return None
