@@ -184,10 +184,17 @@ def test_constraint_problems_are_collected(tmp_path):
 
 
 def test_builtin_constraints_start_where_the_baseline_scenario_starts():
-    c = read_constraints(builtin_constraints_path(), {})
+    from panmun.roadmap.catalogue import load_catalogue
+
+    c = read_constraints(builtin_constraints_path(), load_catalogue())
     assert (c.horizon, c.start, c.default_margin, c.max_starts) == (60, "2027-01", 2, 4)
     assert c.parties == ("KOR", "PRK", "USA", "CHN", "JPN", "RUS", "UNO")
-    assert (c.require, c.exclude, c.red_lines, c.deadlines) == ((), (), (), {})
+    assert (c.require, c.exclude, c.deadlines) == ((), (), {})
+    # the parties' stated red lines of 2018, each with its source
+    assert [(r.party, r.step, r.until) for r in c.red_lines] == [
+        ("PRK", "nuclear-inventory-declaration", "end-of-war-declaration"),
+        ("USA", "end-of-war-declaration", "yongbyon-disablement")]
+    assert all("http" in r.why for r in c.red_lines)
     baseline = load_scenario("baseline")
     for vector in ("denuclearization", "peace_regime", "arms_control"):
         assert c.initial[vector] == baseline.initial[vector]
