@@ -17,7 +17,7 @@ from panmun.report.section import Section
 from panmun.store.db import Store
 
 #: Solver seconds per stage, model runs per plan and the seed behind the briefing's plans.
-BRIEFING_TIME_LIMIT = 5.0
+BRIEFING_TIME_LIMIT = 3.0
 BRIEFING_RUNS = 500
 BRIEFING_SEED = 0
 FIRST_MONTHS = 12
