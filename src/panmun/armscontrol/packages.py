@@ -34,7 +34,7 @@ import pandas as pd
 from panmun.armscontrol import effects
 from panmun.armscontrol.model import BaseRates, Params, analytic, risk
 from panmun.errors import Problem, ValidationError
-from panmun.kb.yamlio import LineDict, YamlProblems, locate, read_yaml
+from panmun.kb.yamlio import LineDict, YamlProblems, locate, read_yaml, unit_interval_problem
 
 BUILTIN = ("none", "cma-2018", "cma-2018-full", "status-today")
 EXERCISES = {"normal": 1.0, "reduced": 0.75, "intensified": 1.5}   # activity multiplier (assumed)
@@ -171,11 +171,9 @@ class _Checker:
         return exercises, tension, trust
 
     def unit(self, value: Any, line: int | None, fld: str) -> float | None:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            self.bad(line, fld, f"must be a number in [0, 1], not {value!r}")
-            return None
-        if not 0 <= value <= 1:
-            self.bad(line, fld, f"out of range: {value} is not in [0, 1]")
+        problem = unit_interval_problem(value)
+        if problem:
+            self.bad(line, fld, problem)
             return None
         return float(value)
 

@@ -156,3 +156,13 @@ def locate(name_or_path: str | Path, builtin: tuple[str, ...], builtin_file: Cal
         raise NotFoundError(f"no {kind} {text!r}: not a built-in one ({', '.join(builtin)}) and no such file",
                             hint=f"Give a built-in {kind}'s name or the path of a {kind} YAML file.")
     return path, None
+
+
+def unit_interval_problem(value: Any) -> str | None:
+    """Why ``value`` is not a number in [0, 1], or None if it is (for the file readers'
+    messages; a bool is not a number here)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"must be a number in [0, 1], not {value!r}"
+    if not 0 <= value <= 1:
+        return f"out of range: {value} is not in [0, 1]"
+    return None

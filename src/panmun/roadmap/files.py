@@ -49,7 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from panmun.errors import Problem, ValidationError
-from panmun.kb.yamlio import LineDict, LineList, YamlProblems, read_yaml
+from panmun.kb.yamlio import LineDict, LineList, YamlProblems, read_yaml, unit_interval_problem
 from panmun.roadmap.steps import VALUE_MAX, VALUE_MIN, VECTORS, Constraints, Plan, RedLine, Scheduled, Step
 from panmun.vectors.parameters import DRIVERS
 
@@ -247,11 +247,9 @@ class _Checker:
         return value
 
     def unit(self, value: Any, line: int | None, fld: str) -> float | None:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            self.bad(line, fld, f"must be a number in [0, 1], not {value!r}")
-            return None
-        if not 0 <= value <= 1:
-            self.bad(line, fld, f"out of range: {value} is not in [0, 1]")
+        problem = unit_interval_problem(value)
+        if problem:
+            self.bad(line, fld, problem)
             return None
         return float(value)
 

@@ -41,7 +41,7 @@ from typing import Any
 import numpy as np
 
 from panmun.errors import Problem, ValidationError
-from panmun.kb.yamlio import LineDict, LineList, YamlProblems, locate, read_yaml
+from panmun.kb.yamlio import LineDict, LineList, YamlProblems, locate, read_yaml, unit_interval_problem
 from panmun.vectors.model import Intervention, Setup
 from panmun.vectors.parameters import BY_NAME, DRIVERS, STOCKS
 
@@ -202,11 +202,9 @@ class _Checker:
         return str(value)
 
     def level(self, value: Any, line: int | None, fld: str) -> float | None:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            self.bad(line, fld, f"must be a number in [0, 1], not {value!r}")
-            return None
-        if not 0 <= value <= 1:
-            self.bad(line, fld, f"out of range: {value} is not in [0, 1]")
+        problem = unit_interval_problem(value)
+        if problem:
+            self.bad(line, fld, problem)
             return None
         return float(value)
 
