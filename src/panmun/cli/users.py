@@ -1,5 +1,87 @@
-"""Placeholder (being written): ``panmun users``."""
+"""``panmun users``: accounts of the web workbench (add, remove, list, role, token).
+
+Passwords are read from standard input (``--password-stdin``, for scripts) or asked for
+twice at the terminal; there is no ``--password`` option, so no password lands in the
+shell history or the process list.
+"""
+
+from __future__ import annotations
+
+import enum
+import sys
 
 import typer
 
+from panmun.cli.common import FormatOption, store_from
+from panmun.cli.output import Format, console, render
+from panmun.errors import InputError
+from panmun.web import auth
+
 app = typer.Typer(help="Accounts of the web workbench.", no_args_is_help=True)
+
+
+class Role(enum.StrEnum):
+    viewer = "viewer"
+    analyst = "analyst"
+    admin = "admin"
+
+
+def _password(from_stdin: bool) -> str:
+    """The new password: one line of standard input, or typed twice at a prompt."""
+    if from_stdin:
+        line = sys.stdin.readline()
+        if not line:
+            raise InputError("--password-stdin: standard input is empty",
+                             hint="Pipe the password in: `printf '%s\\n' \"$PW\" | panmun users add ...`.")
+        return line.rstrip("\r\n")
+    return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@app.command("add")
+def add(ctx: typer.Context, name: str = typer.Argument(..., help="1-40 characters of a-z, 0-9, . _ -"),
+        role: Role = typer.Option(Role.analyst, "--role", help="viewer, analyst or admin."),
+        password_stdin: bool = typer.Option(
+            False, "--password-stdin", help="Read the password from standard input (one line).")) -> None:
+    """Create an account (the password is stored as an argon2 hash)."""
+    auth.check_name(name)
+    password = auth.check_password(_password(password_stdin))
+    with store_from(ctx) as store:
+        user = auth.add_user(store, name, password, role.value)
+    console().print(f"added {user.name} ({user.role})", highlight=False)
+
+
+@app.command("remove")
+def remove(ctx: typer.Context, name: str = typer.Argument(...)) -> None:
+    """Delete an account with its sessions and API tokens."""
+    with store_from(ctx) as store:
+        auth.remove_user(store, name)
+    console().print(f"removed {name}", highlight=False)
+
+
+@app.command("list")
+def list_(ctx: typer.Context, fmt: Format = FormatOption) -> None:
+    """Every account: name, role, when and by whom it was created, active API tokens."""
+    with store_from(ctx) as store:
+        df = auth.list_users(store)
+    render(df, fmt, title="Users")
+
+
+@app.command("role")
+def role(ctx: typer.Context, name: str = typer.Argument(...),
+         new_role: Role = typer.Argument(..., metavar="ROLE")) -> None:
+    """Give an account another role (viewer, analyst, admin)."""
+    with store_from(ctx) as store:
+        user = auth.set_role(store, name, new_role.value)
+    console().print(f"{user.name} is now {user.role}", highlight=False)
+
+
+@app.command("token")
+def token(ctx: typer.Context, name: str = typer.Argument(...),
+          label: str | None = typer.Option(None, "--label", help="What the token is for.")) -> None:
+    """Create an API token for NAME and print it (once: it is not stored, only its hash)."""
+    with store_from(ctx) as store:
+        user = auth.require_user(store, name)
+        token_id, secret = auth.new_token(store, user, label)
+    sys.stdout.write(secret + "\n")
+    console(stderr=True).print(f"token {token_id} for {name}: send it as `Authorization: Bearer <token>`; "
+                               "it is shown only now.", highlight=False, markup=False)

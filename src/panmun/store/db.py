@@ -20,7 +20,7 @@ from panmun.store.migrations import LATEST, current_version, migrate
 
 ENV_DB = "PANMUN_DB"
 TABLES = ("agreements", "provisions", "status_changes", "events", "actors", "positions",
-          "audit", "loads", "ingests", "rejects")
+          "audit", "loads", "ingests", "rejects", "users", "sessions", "api_tokens", "scenarios")
 
 
 def default_db_path() -> Path:

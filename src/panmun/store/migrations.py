@@ -136,6 +136,23 @@ MIGRATIONS: tuple[Migration, ...] = (
         "DROP TABLE events",
         "ALTER TABLE events_v8 RENAME TO events",
     )),
+    Migration(9, "web workbench: users, sessions, API tokens, stored scenarios", (
+        # Passwords are argon2 hashes; a session's and a token's id/secret are stored as a
+        # SHA-256 of the random value, so a copy of the store signs nobody in.
+        """CREATE TABLE users (
+            name VARCHAR PRIMARY KEY, password_hash VARCHAR NOT NULL,
+            role VARCHAR NOT NULL CHECK (role IN ('viewer', 'analyst', 'admin')),
+            created_at TIMESTAMP NOT NULL, created_by VARCHAR NOT NULL)""",
+        """CREATE TABLE sessions (
+            id VARCHAR PRIMARY KEY, user_name VARCHAR NOT NULL, csrf VARCHAR NOT NULL,
+            created_at TIMESTAMP NOT NULL, expires_at TIMESTAMP NOT NULL)""",
+        """CREATE TABLE api_tokens (
+            id VARCHAR PRIMARY KEY, user_name VARCHAR NOT NULL, token_hash VARCHAR NOT NULL,
+            label VARCHAR, created_at TIMESTAMP NOT NULL, revoked_at TIMESTAMP)""",
+        """CREATE TABLE scenarios (
+            name VARCHAR PRIMARY KEY, title VARCHAR, yaml VARCHAR NOT NULL, version INTEGER NOT NULL,
+            updated_by VARCHAR NOT NULL, updated_at TIMESTAMP NOT NULL)""",
+    )),
 )
 
 LATEST = MIGRATIONS[-1].version

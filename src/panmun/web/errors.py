@@ -68,19 +68,19 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(NotFoundError)
     async def _not_found(request: Request, exc: NotFoundError):
-        return error_response(404, str(exc), "not_found", hint=getattr(exc, "hint", None))
+        return error_response(404, str(exc), "not_found", hint=getattr(exc, "hint", None) or None)
 
     @app.exception_handler(ValidationError)
     async def _invalid(request: Request, exc: ValidationError):
-        return error_response(422, str(exc), "validation", hint=getattr(exc, "hint", None))
+        return error_response(422, str(exc), "validation", hint=getattr(exc, "hint", None) or None)
 
     @app.exception_handler(InputError)
     async def _input(request: Request, exc: InputError):
-        return error_response(400, str(exc), "bad_request", hint=getattr(exc, "hint", None))
+        return error_response(400, str(exc), "bad_request", hint=getattr(exc, "hint", None) or None)
 
     @app.exception_handler(PanmunError)
     async def _panmun(request: Request, exc: PanmunError):
-        return error_response(400, str(exc), "bad_request", hint=getattr(exc, "hint", None))
+        return error_response(400, str(exc), "bad_request", hint=getattr(exc, "hint", None) or None)
 
     @app.exception_handler(Exception)
     async def _internal(request: Request, exc: Exception):
