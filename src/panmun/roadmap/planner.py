@@ -286,6 +286,8 @@ def plan(steps: dict[str, Step], constraints: Constraints, *, objective: str = "
         if k == 0:
             model.hint(start)
         found = _solve_lexicographic(model, time_limit, workers)
+        if found is None and k == 0 and _admissible(steps, start, constraints):
+            found = _greedy_result(steps, start, constraints)   # the time limit ran out first
         if found is None:
             if k == 0:
                 result.feasible = False
@@ -298,6 +300,17 @@ def plan(steps: dict[str, Step], constraints: Constraints, *, objective: str = "
         result.status.append(status)
         result.seconds += seconds
     return result
+
+
+def _admissible(steps: dict[str, Step], schedule: dict[str, int], constraints: Constraints) -> bool:
+    return not rules.violations(steps, schedule, constraints)
+
+
+def _greedy_result(steps: dict[str, Step], schedule: dict[str, int], constraints: Constraints):
+    """The greedy schedule as the answer when the solver found nothing within its time
+    limit (status ``UNKNOWN/greedy``, gaps unknown)."""
+    progress = rules.progress(steps, schedule, constraints)
+    return schedule, (progress, float("nan")), (float("nan"), float("nan")), "UNKNOWN/greedy", 0.0
 
 
 def _solver(time_limit: float, workers: int) -> cp_model.CpSolver:

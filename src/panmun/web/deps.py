@@ -9,6 +9,7 @@ or form field ``csrf``); token-authenticated writes need none (no cookie is invo
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Iterator
 
 from fastapi import Depends, Request
@@ -74,7 +75,8 @@ def require(role: str):
             if sent is None and request.headers.get("content-type", "").startswith(
                     ("application/x-www-form-urlencoded", "multipart/form-data")):
                 sent = (await request.form()).get("csrf")
-            if not sent or sent != request.state.csrf:
+            if not sent or not request.state.csrf or not hmac.compare_digest(sent.encode(),
+                                                                             request.state.csrf.encode()):
                 raise ApiError(403, "missing or wrong CSRF token", "csrf",
                                hint=f"Send the token from GET /api/session in the {CSRF_HEADER} header.")
         return user
