@@ -179,3 +179,13 @@ def test_planner_matches_enumeration_with_five_steps(seed):
     schedule = res.schedules[0]
     got = (round(rules.progress(steps, schedule, c), 6), round(rules.progress_months(steps, schedule, c), 6))
     assert got == best and schedule in optimal and rules.violations(steps, schedule, c) == []
+
+
+def test_a_time_limit_that_runs_out_gives_the_greedy_plan_not_infeasible(monkeypatch):
+    import panmun.roadmap.planner as planner_module
+
+    steps, c = _hand_worked()
+    monkeypatch.setattr(planner_module, "_solve_lexicographic", lambda *args: None)   # no solution in time
+    res = plan(steps, c, alternatives=1)
+    assert res.feasible and res.status == ["UNKNOWN/greedy"] and len(res.schedules) == 1
+    assert rules.violations(steps, res.schedules[0], c) == []
