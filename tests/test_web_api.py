@@ -121,19 +121,31 @@ def test_provision_history_has_its_2018_and_2023_or_2024_changes(client):
     assert all(r["source_url"].startswith("http") for r in body["history"])
 
 
+TODAY = dt.date.today().isoformat()
+
+
 def test_an_analysts_write_shows_in_the_provisions_audit_and_version(base_db, tmp_path):
     db = _copy(base_db, tmp_path, "write.duckdb")
     with TestClient(create_app(db, Settings(secret="test"))) as c:
         before = c.get("/api/provisions/cma-2018/1.3").json()
-        change = set_status(c.app.state.store, "cma-2018/1.3", date="2025-01-10", score=1,
+        detail_before = c.get("/api/agreements/cma-2018").json()      # cached until a write
+        card_before = c.get("/api/scorecard", params={"by": "provision", "agreement": "cma-2018"}).json()
+        change = set_status(c.app.state.store, "cma-2018/1.3", date=TODAY, score=1,
                             source="https://example.org/report", note="Partial restoration reported",
                             who="analyst-a")
         body = c.get("/api/provisions/cma-2018/1.3").json()
+        detail = c.get("/api/agreements/cma-2018").json()
+        card = c.get("/api/scorecard", params={"by": "provision", "agreement": "cma-2018"}).json()
+    # the cached reads see the write at once
+    status = lambda rows: {r["id"] if "id" in r else r["provision"]: r["score"] for r in rows}  # noqa: E731
+    assert status(detail_before["provisions"])["cma-2018/1.3"] != 1
+    assert status(detail["provisions"])["cma-2018/1.3"] == 1
+    assert status(card_before)["cma-2018/1.3"] != 1 and status(card)["cma-2018/1.3"] == 1
     assert body["version"] == before["version"] + 1 == len(body["audit"])
     audit = body["audit"][-1]
     assert audit["who"] == "analyst-a" and audit["action"] == "set-status"
     assert audit["change_id"] == change
-    assert audit["what"] == {"date": "2025-01-10", "score": 1, "state": None}
+    assert audit["what"] == {"date": TODAY, "score": 1, "state": None}
     assert audit["why"] == "Partial restoration reported"
     assert audit["source"] == "https://example.org/report"
     assert dt.datetime.fromisoformat(audit["audited_at"])

@@ -120,6 +120,21 @@ def _cached(request: Request, key: tuple, compute: Callable[[], Any]) -> Any:
         return value
 
 
+def _generation(db: Store) -> tuple:
+    """What the store holds, in three cheap numbers: the last audit row (every analyst's
+    write and every knowledge-base load is audited), the last ingest run and the number of
+    events. A cached answer keyed on it is recomputed as soon as any of them changes."""
+    row = db.query("SELECT (SELECT coalesce(max(id), 0) FROM audit) AS a, "
+                   "(SELECT coalesce(max(id), 0) FROM ingests) AS i, (SELECT count(*) FROM events) AS e")
+    return (int(row["a"].iloc[0]), int(row["i"].iloc[0]), int(row["e"].iloc[0]), dt.date.today())
+
+
+def _per_state(request: Request, db: Store, key: tuple, compute: Callable[[], Any]) -> Any:
+    """``compute()`` once per ``key`` and state of the store (see :func:`_generation`): the
+    reads that cost a tenth of a second or more answer from memory between writes."""
+    return _cached(request, (*key, *_generation(db)), compute)
+
+
 def _kb(request: Request):
     """The built-in knowledge base, loaded and validated once per app (it never changes while
     the server runs; analysts' writes go to the store)."""
@@ -232,17 +247,21 @@ class ProvisionDetail(BaseModel):
 
 @router.get("/agreements", summary="Every agreement with its date, parties and number of provisions",
             response_model=list[AgreementItem], tags=["agreements"])
-def agreements(db: Store = Depends(store)) -> list[dict]:
+def agreements(request: Request, db: Store = Depends(store)) -> list[dict]:
     from panmun.agreements.catalogue import list_agreements
 
-    return records(list_agreements(db))
+    return _per_state(request, db, ("agreements",), lambda: records(list_agreements(db)))
 
 
 @router.get("/agreements/{agreement_id}", summary="One agreement and its provisions with today's status",
             response_model=AgreementDetail, tags=["agreements"])
 def agreement(agreement_id: str = Path(..., max_length=100, pattern=AGREEMENT_ID,
                                        examples=["panmunjom-2018"]),
-              db: Store = Depends(store)) -> dict:
+              request: Request = None, db: Store = Depends(store)) -> dict:
+    return _per_state(request, db, ("agreement", agreement_id), lambda: _agreement(db, agreement_id))
+
+
+def _agreement(db: Store, agreement_id: str) -> dict:
     from panmun.agreements.catalogue import agreement_detail
     from panmun.agreements.scorecard import scorecard
 
@@ -287,14 +306,18 @@ def scorecard(at: IsoDate | None = Query(None, description="Date (YYYY-MM-DD); d
               by: Literal["vector", "agreement", "provision"] = Query("agreement"),
               agreement: str | None = Query(None, max_length=100, pattern=AGREEMENT_ID,
                                             description="Only this agreement"),
-              db: Store = Depends(store)) -> list[dict]:
+              request: Request = None, db: Store = Depends(store)) -> list[dict]:
     from panmun.agreements.catalogue import agreement_detail
     from panmun.agreements.scorecard import scorecard as compute
 
     if agreement is not None:
         _known("query.agreement", lambda: agreement_detail(db, agreement))
-    card = compute(db, at=at, by=by, agreement=agreement)
-    return [{"at": card.at.isoformat(), **r} for r in records(card.table)]
+
+    def table() -> list[dict]:
+        card = compute(db, at=at, by=by, agreement=agreement)
+        return [{"at": card.at.isoformat(), **r} for r in records(card.table)]
+
+    return _per_state(request, db, ("scorecard", at, by, agreement), table)
 
 
 # --------------------------------------------------------------------------------------------
@@ -370,13 +393,18 @@ def indices(dyad: Literal[DYAD_NAMES] = Query("KOR-PRK"),  # type: ignore[valid-
             source: str = Query("kb", pattern=SLUG, description="Event source, e.g. kb or gdelt2"),
             signal: Literal["net_coop", "goldstein_mean", "n_events"] = Query(
                 "net_coop", description="net_coop (-1..+1), goldstein_mean (-10..+10) or n_events"),
-            db: Store = Depends(store)) -> dict:
+            request: Request = None, db: Store = Depends(store)) -> dict:
     """Points: the index per month with its 90 % bootstrap interval (1000 replicates, seed 0);
     change points: PELT on the monthly counts (as `panmun environment changepoints`)."""
+    _ordered(since, until)
+    return _per_state(request, db, ("indices", dyad, since, until, source, signal),
+                      lambda: _index(db, dyad, since, until, source, signal))
+
+
+def _index(db: Store, dyad: str, since, until, source: str, signal: str) -> dict:
     from panmun.environment.changepoints import dyad_changepoints
     from panmun.environment.indices import index
 
-    _ordered(since, until)
     table = index(db, dyad=dyad, freq="month", since=since, until=until, sources=[source])
     lo, hi = SIGNAL_BOUNDS[signal]
     points = [{"month": str(r["period"])[:7], "value": r[signal], "lo": r[lo] if lo else None,
