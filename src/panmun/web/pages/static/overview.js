@@ -1,0 +1,106 @@
+/* Overview: implementation per vector, the KOR-PRK index, the latest events, the forecast, the briefing. */
+"use strict";
+(function () {
+  const P = window.Panmun;
+  const $ = (id) => document.getElementById(id);
+
+  async function scorecard() {
+    try {
+      const rows = await P.api("/api/scorecard?by=vector");
+      P.plot($("scorecard-chart"), [{
+        type: "bar", orientation: "h", y: rows.map((r) => P.plotText(P.L(r.vector))),
+        x: rows.map((r) => (P.isNumber(r.implementation) ? 100 * r.implementation : 0)),
+        text: rows.map((r) => P.pct(r.implementation)), textposition: "outside", marker: { color: "#0b4f8a" },
+        hovertemplate: "%{y}: %{x:.0f} %<extra></extra>", cliponaxis: false,
+      }], { xaxis: { title: { text: P.L("implementation") + " (%)" }, range: [0, 100] },
+        yaxis: { automargin: true, autorange: "reversed" }, height: 260, margin: { l: 20, r: 30, t: 10, b: 50 } });
+      P.showTable($("scorecard-table"), rows, {
+        columns: ["vector", "implementation", "tracked", "provisions", "suspended", "reversed"]
+          .filter((c) => rows.length && c in rows[0]),
+        format: { vector: (v) => P.L(v), implementation: (v) => P.pct(v) },
+      });
+    } catch (err) { P.showError($("scorecard-table"), err); }
+  }
+
+  async function index() {
+    try {
+      const data = await P.api("/api/indices?dyad=KOR-PRK");
+      const pts = data.points || [];
+      P.plot($("index-chart"), [{
+        type: "scatter", mode: "lines+markers", x: pts.map((p) => p.month + "-01"), y: pts.map((p) => p.value),
+        line: { color: "#0b4f8a" }, marker: { size: 5 }, name: P.L("index_value"),
+      }], { xaxis: { type: "date" }, yaxis: { title: { text: P.L("index_value") } }, height: 260,
+        margin: { l: 60, r: 20, t: 10, b: 40 } });
+      const known = pts.filter((p) => P.isNumber(p.value));
+      const last = known.length ? known[known.length - 1] : null;
+      $("index-current").dataset.status = "ready";
+      $("index-current").textContent = last ? P.L("latest_index", { month: last.month, value: P.formatValue(last.value) }) : P.L("no_data");
+    } catch (err) { P.showError($("index-current"), err); }
+  }
+
+  function sourceLink(url) {
+    if (!url) return "—";
+    const a = P.el("a", P.L("source"), { href: url, rel: "noopener noreferrer" });
+    return a;
+  }
+
+  async function events() {
+    try {
+      const rows = await P.api("/api/events?limit=8");
+      P.showTable($("events-table"), rows, {
+        columns: ["date", "actor1", "actor2", "summary", "source_url"],
+        format: { actor1: P.actorCode, actor2: P.actorCode, source_url: sourceLink },
+      });
+    } catch (err) { P.showError($("events-table"), err); }
+  }
+
+  /** Forecast records {target, month, models: {name: {probability, lo, hi}}}: a chart of each
+   * model's probability (with its interval) per target, and the table. */
+  function drawForecast(rows) {
+    const models = Object.keys(rows[0].models || {});
+    const traces = rows.map((r) => ({
+      type: "bar", name: P.plotText(P.L(r.target) + " " + r.month), x: models.map(P.plotText),
+      y: models.map((m) => 100 * r.models[m].probability),
+      error_y: { type: "data", symmetric: false, color: "#4a5563",
+        array: models.map((m) => (P.isNumber(r.models[m].hi) ? 100 * (r.models[m].hi - r.models[m].probability) : 0)),
+        arrayminus: models.map((m) => (P.isNumber(r.models[m].lo) ? 100 * (r.models[m].probability - r.models[m].lo) : 0)) },
+    }));
+    const chart = P.el("div", null, { class: "chart", role: "img", "aria-label": P.L("forecast") });
+    const target = P.clear($("forecast"));
+    target.dataset.status = "ready";
+    target.appendChild(chart);
+    P.plot(chart, traces, { barmode: "group", yaxis: { title: { text: "%" }, range: [0, 100] }, height: 260,
+      margin: { l: 50, r: 20, t: 10, b: 40 }, colorway: ["#8a1c1c", "#b35900"] });
+    const flat = rows.map((r) => Object.assign({ target: r.target, month: r.month, data_through: r.data_through },
+      Object.fromEntries(models.map((m) => [m, P.pct(r.models[m].probability)]))));
+    target.appendChild(P.table(flat, { format: { target: (v) => P.L(v) } }));
+  }
+
+  async function forecast() {
+    try {
+      const data = await P.api("/api/forecast");
+      if (P.isRecords(data) && data[0].models) drawForecast(data);
+      else P.showAny($("forecast"), data, { limit: 12 });
+    } catch (err) { P.showError($("forecast"), err); }
+  }
+
+  async function briefing() {
+    const button = $("briefing-button");
+    const links = $("briefing-links");
+    button.disabled = true;
+    P.clear(links);
+    try {
+      const result = await P.runJob("briefing", {}, (p) => { $("briefing-progress").value = p; });
+      $("briefing-progress").value = 1;
+      links.appendChild(P.el("a", P.L("download_html"), { href: result.html, download: "briefing.html" }));
+      links.appendChild(P.el("a", P.L("download_pdf"), { href: result.pdf, download: "briefing.pdf" }));
+    } catch (err) {
+      links.appendChild(P.el("span", P.messageOf(err), { class: "notice error" }));
+    } finally { button.disabled = false; }
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    $("briefing-button").addEventListener("click", briefing);
+    scorecard(); index(); events(); forecast();
+  });
+})();
