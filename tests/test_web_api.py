@@ -397,3 +397,11 @@ class _Json:
 
     def json(self):
         return self._response.json()
+
+
+def test_actors_roles(client):
+    body = client.get("/api/actors/roles", params={"issue": "denuclearization", "at": "2025-12-31"}).json()
+    assert body["model"] == "compromise" and 0 <= body["outcome"] <= 100
+    actors = {r["actor"] for r in body["roles"]}
+    assert {"CHN", "USA", "PRK"} <= actors and body["coalitions"]
+    assert_error(client.get("/api/actors/roles", params={"issue": "nowhere"}), 404, "query.issue")

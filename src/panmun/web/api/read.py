@@ -566,6 +566,27 @@ def bargain(request: Request, issue: str = Query("denuclearization", pattern=SLU
     return jsonable(data)
 
 
+@router.get("/actors/roles", summary="Each actor's marginal role on an issue and the deciding coalitions",
+            response_model=dict[str, Any], tags=["actors"])
+def roles(request: Request, issue: str = Query("denuclearization", pattern=SLUG),
+          at: IsoDate | None = Query(None, description="As of this date (YYYY-MM-DD); default today"),
+          model: Literal[BARGAIN_MODELS] = Query("compromise"),  # type: ignore[valid-type]
+          rounds: int = Query(10, ge=1, le=50, description="Rounds of the expected-utility model")) -> dict:
+    """How far the predicted outcome moves when each actor's position, salience or capability
+    changes by the stated amounts (as `panmun actors roles`), and the minimal connected
+    winning coalitions of the weighted median."""
+    from panmun.actors.roles import deciding_coalitions, marginal_roles
+
+    frame = _positions(request, issue, at)
+    if frame.empty:
+        raise ApiError(404, f"no actor has a coded position on {issue} by {at or 'today'}", "not_found",
+                       "query.at", "Choose a later date.")
+    table = marginal_roles(frame, model, rounds)
+    return jsonable({"issue": issue, "at": at or dt.date.today(), "model": model,
+                     "outcome": table.attrs["outcome"], "amounts": table.attrs["amounts"],
+                     "roles": records(table), "coalitions": records(deciding_coalitions(frame))})
+
+
 # --------------------------------------------------------------------------------------------
 # Roadmap (panmun.roadmap)
 # --------------------------------------------------------------------------------------------
