@@ -292,3 +292,18 @@ def test_a_failed_job_reports_the_message_not_a_traceback(tmp_path):
         assert "Traceback" not in job.record()["error"] and "result" not in job.record()
     manager.shutdown()
     assert manager._pool is None and manager._root is None
+
+
+def test_the_briefing_is_downloadable_as_html_and_pdf(app):
+    # the dashboard's "Prepare briefing" button: a briefing job, then its two files
+    pytest.importorskip("weasyprint")
+    c = client(app, "10.0.0.9")
+    job_id = submit(c, "briefing", at="2024-06-30").json()["id"]
+    job, _ = wait(c, job_id, seconds=600)
+    assert job["state"] == "done", job
+    html = c.get(f"/api/jobs/{job_id}/files/briefing.html")
+    assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
+    assert html.text.startswith("<!DOCTYPE html>") and 'section id="roadmap"' in html.text
+    pdf = c.get(f"/api/jobs/{job_id}/files/briefing.pdf")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF-") and len(pdf.content) > 50_000
