@@ -34,15 +34,16 @@ class Settings:
     ``max_body_bytes``: largest request body accepted (413 beyond). ``max_runs``: largest
     ensemble a job may ask for. ``max_jobs_per_user``: jobs a user (or an anonymous
     client address) may have queued or running at once. ``job_workers``: processes that
-    run jobs (so that long computations never block the pages; default: one core fewer than
-    the machine has, so the server keeps one). ``cookie_secure``: send
+    run jobs (so that long computations never block the pages; they run at a lower CPU
+    priority than the server, and with 2 of them on 2 cores the load test meets its target,
+    docs/web.md). ``cookie_secure``: send
     cookies only over HTTPS (set it behind TLS). ``session_hours``: sign-in lifetime.
     """
 
     max_body_bytes: int = 1_000_000
     max_runs: int = 200_000
     max_jobs_per_user: int = 3
-    job_workers: int = field(default_factory=lambda: max(1, (os.cpu_count() or 2) - 1))
+    job_workers: int = 2
     cookie_secure: bool = False
     session_hours: float = 12.0
     secret: str = field(default_factory=_secret, repr=False)
