@@ -352,8 +352,7 @@ def events(since: IsoDate | None = Query(None, description="First date (YYYY-MM-
     from panmun.environment.events import list_events
 
     _ordered(since, until)
-    df = list_events(db, start=since, end=until, actor=actor, type_=type)
-    return records(df.iloc[::-1].head(limit))
+    return records(list_events(db, start=since, end=until, actor=actor, type_=type, newest=limit))
 
 
 class IndexPoint(BaseModel):
