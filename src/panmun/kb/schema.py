@@ -34,6 +34,15 @@ BUILTIN_AGREEMENTS: tuple[str, ...] = (
 )
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def _slug_id(value: str, example: str) -> str:
+    """``value`` if it is a slug id, else the error every record's id check gives."""
+    if not SLUG.match(value):
+        raise ValueError(f"id must be lowercase words joined by '-', {example}")
+    return value
+
+
 ARTICLE = re.compile(r"^[A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*$")
 ACTOR_CODE = re.compile(r"^[A-Z]{2,5}$")
 URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
@@ -113,9 +122,7 @@ class Agreement(Record):
     @field_validator("id")
     @classmethod
     def _slug(cls, value: str) -> str:
-        if not SLUG.match(value):
-            raise ValueError("id must be lowercase words joined by '-', e.g. cma-2018")
-        return value
+        return _slug_id(value, "e.g. cma-2018")
 
     @field_validator("parties")
     @classmethod
@@ -180,9 +187,7 @@ class Event(Record):
     @field_validator("id")
     @classmethod
     def _slug(cls, value: str) -> str:
-        if not SLUG.match(value):
-            raise ValueError("id must be lowercase words joined by '-', starting with the date")
-        return value
+        return _slug_id(value, "starting with the date")
 
     @field_validator("actor1", "actor2")
     @classmethod
@@ -264,9 +269,7 @@ class Zone(Record):
     @field_validator("id")
     @classmethod
     def _slug(cls, value: str) -> str:
-        if not SLUG.match(value):
-            raise ValueError("id must be lowercase words joined by '-', e.g. west-sea-buffer")
-        return value
+        return _slug_id(value, "e.g. west-sea-buffer")
 
 
 class RuleMatch(Record):
@@ -341,9 +344,7 @@ class Rule(Record):
     @field_validator("id")
     @classmethod
     def _slug(cls, value: str) -> str:
-        if not SLUG.match(value):
-            raise ValueError("id must be lowercase words joined by '-', e.g. dprk-icbm-launch")
-        return value
+        return _slug_id(value, "e.g. dprk-icbm-launch")
 
     @model_validator(mode="after")
     def _window(self) -> Rule:
@@ -419,9 +420,7 @@ class Measure(Record):
     @field_validator("id")
     @classmethod
     def _slug(cls, value: str) -> str:
-        if not SLUG.match(value):
-            raise ValueError("id must be lowercase words joined by '-', e.g. ground-buffer-zone")
-        return value
+        return _slug_id(value, "e.g. ground-buffer-zone")
 
 
 class MeasuresFile(Record):
@@ -446,9 +445,7 @@ class Issue(Record):
     @field_validator("id")
     @classmethod
     def _slug(cls, value: str) -> str:
-        if not SLUG.match(value):
-            raise ValueError("id must be lowercase words joined by '-', e.g. sanctions-relief")
-        return value
+        return _slug_id(value, "e.g. sanctions-relief")
 
 
 class Basis(Record):
@@ -581,9 +578,7 @@ class Step(Record):
     @field_validator("id")
     @classmethod
     def _slug(cls, value: str) -> str:
-        if not SLUG.match(value):
-            raise ValueError("id must be lowercase words joined by '-', e.g. yongbyon-freeze")
-        return value
+        return _slug_id(value, "e.g. yongbyon-freeze")
 
     @field_validator("actors")
     @classmethod
