@@ -66,6 +66,19 @@ def predict(position: np.ndarray, salience: np.ndarray, capability: np.ndarray, 
     return expected_utility(position, salience, capability, rounds).outcome
 
 
+def bargaining_path(frame: pd.DataFrame, model: str, rounds: int = 10):
+    """Positions per round (rows; round 0 the input), the predicted outcome, and for the
+    expected-utility model its full :class:`~panmun.actors.expected_utility.EUResult`
+    (None for the one-shot models, whose path is the input alone)."""
+    from panmun.actors.expected_utility import expected_utility
+
+    x, s, c = _arrays(frame)
+    if model == "expected-utility":
+        result = expected_utility(x, s, c, rounds)
+        return result.positions, result.outcome, result
+    return x[None, :], predict(x, s, c, model), None
+
+
 def predict_all(frame: pd.DataFrame, rounds: int = 10) -> dict[str, float]:
     """The outcome of every model in :data:`MODELS` for the actors in ``frame``."""
     x, s, c = _arrays(frame)

@@ -58,18 +58,6 @@ def _check(model: str, rounds: int) -> None:
         raise InputError(f"--rounds {rounds}: give at least 1 round")
 
 
-def _path(frame: pd.DataFrame, model: str, rounds: int):
-    """Positions per round (rows) and the outcome; the EU result too for that model."""
-    from panmun.actors.expected_utility import expected_utility
-    from panmun.actors.roles import _arrays, predict
-
-    x, s, c = _arrays(frame)
-    if model == "expected-utility":
-        result = expected_utility(x, s, c, rounds)
-        return result.positions, result.outcome, result
-    return x[None, :], predict(x, s, c, model), None
-
-
 def _offers(frame: pd.DataFrame, result) -> dict[str, list[dict]]:
     """Each actor's perceived offers per round: who offers, what kind, where it would move it."""
     names = list(frame["actor"])
@@ -95,7 +83,9 @@ def bargain_(
     """The predicted outcome of a negotiation and the positions round by round."""
     _check(model, rounds)
     frame, source = _actors(input_, issue, at)
-    positions, outcome, result = _path(frame, model, rounds)
+    from panmun.actors.roles import bargaining_path
+
+    positions, outcome, result = bargaining_path(frame, model, rounds)
     names = [str(a) for a in frame["actor"]]
     if fmt == Format.json:
         data = {"model": model, "source": source, "outcome": outcome,

@@ -544,23 +544,17 @@ def bargain(request: Request, issue: str = Query("denuclearization", pattern=SLU
             model: Literal[BARGAIN_MODELS] = Query("compromise"),  # type: ignore[valid-type]
             rounds: int = Query(10, ge=1, le=50, description="Rounds of the expected-utility model")) -> dict:
     """``rounds``: positions per round (round 0 the input; one row for the one-shot models)."""
-    from panmun.actors.expected_utility import expected_utility
-    from panmun.actors.roles import predict
+    from panmun.actors.roles import bargaining_path
 
     frame = _positions(request, issue, at)
     if frame.empty:
         raise ApiError(404, f"no actor has a coded position on {issue} by {at or 'today'}", "not_found",
                        "query.at", "Choose a later date.")
     names = [str(a) for a in frame["actor"]]
-    x, s, c = (frame[k].to_numpy(dtype=float) for k in ("position", "salience", "capability"))
-    data: dict[str, Any] = {"issue": issue, "at": at or dt.date.today(), "model": model}
-    if model == "expected-utility":
-        result = expected_utility(x, s, c, rounds)
-        path = result.positions
-        data.update(outcome=result.outcome, medians=result.medians, means=result.means)
-    else:
-        path = x[None, :]
-        data["outcome"] = predict(x, s, c, model)
+    path, outcome, result = bargaining_path(frame, model, rounds)
+    data: dict[str, Any] = {"issue": issue, "at": at or dt.date.today(), "model": model, "outcome": outcome}
+    if result is not None:
+        data.update(medians=result.medians, means=result.means)
     data["rounds"] = [dict(zip(names, row, strict=True)) for row in path]
     return jsonable(data)
 
