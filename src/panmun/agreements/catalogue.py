@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import difflib
 import json
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from panmun.errors import NotFoundError
 from panmun.store.db import Store
 
+if TYPE_CHECKING:
+    import pandas as pd
 
-def list_agreements(store: Store) -> pd.DataFrame:
-    """Every agreement: id, title, date, number of provisions, whether it has a history."""
-    df = store.query(
+
+def agreement_rows(store: Store) -> list[dict]:
+    """Every agreement (id, titles, date, parties, number of provisions, whether it has a
+    history, origin) as plain rows, oldest first."""
+    return store.rows(
         """SELECT a.id, a.title, a.short_title, a.title_ko, a.date, a.parties,
                   count(p.id) AS provisions,
                   EXISTS (SELECT 1 FROM status_changes s JOIN provisions q ON q.id = s.provision_id
@@ -21,12 +24,20 @@ def list_agreements(store: Store) -> pd.DataFrame:
                   a.origin
            FROM agreements a LEFT JOIN provisions p ON p.agreement_id = a.id
            GROUP BY ALL ORDER BY a.date, a.id""")
-    df["date"] = pd.to_datetime(df["date"]).dt.date
-    return df
+
+
+def list_agreements(store: Store) -> pd.DataFrame:
+    """Every agreement: id, title, date, number of provisions, whether it has a history."""
+    import pandas as pd
+
+    columns = ["id", "title", "short_title", "title_ko", "date", "parties", "provisions", "tracked", "origin"]
+    return pd.DataFrame(agreement_rows(store), columns=columns)
 
 
 def agreement_detail(store: Store, agreement_id: str) -> tuple[dict, pd.DataFrame]:
     """One agreement (as a dict) and its provisions (a DataFrame, in article order)."""
+    import pandas as pd
+
     head = store.query("SELECT * FROM agreements WHERE id = ?", [agreement_id])
     if head.empty:
         ids = store.query("SELECT id FROM agreements")["id"].tolist()

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from panmun.dates import as_date
 from panmun.store.db import Store
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+COLUMNS = ["id", "date", "end_date", "actor1", "actor2", "type", "cameo", "goldstein", "plover", "summary",
+           "source_url", "source_date", "origin"]
 
 
 def list_events(store: Store, start=None, end=None, actor: str | None = None,
@@ -13,6 +19,14 @@ def list_events(store: Store, start=None, end=None, actor: str | None = None,
     """Events between ``start`` and ``end`` (inclusive), optionally of one actor or type,
     oldest first; with ``newest=N`` only the N most recent of them, newest first (the limit
     is applied in the database, so a store with millions of ingested events answers fast)."""
+    import pandas as pd
+
+    return pd.DataFrame(event_rows(store, start, end, actor, type_, newest), columns=COLUMNS)
+
+
+def event_rows(store: Store, start=None, end=None, actor: str | None = None,
+               type_: str | None = None, newest: int | None = None) -> list[dict]:
+    """The rows of :func:`list_events` as plain dicts (dates as ``datetime.date``)."""
     where, params = ["TRUE"], []
     if start is not None:
         where.append("date >= ?")
@@ -30,10 +44,5 @@ def list_events(store: Store, start=None, end=None, actor: str | None = None,
     if newest is not None:
         order = "ORDER BY date DESC, id DESC LIMIT ?"
         params.append(int(newest))
-    df = store.query(
-        f"""SELECT id, date, end_date, actor1, actor2, type, cameo, goldstein, plover, summary,
-                   source_url, source_date, origin
-            FROM events WHERE {' AND '.join(where)} {order}""", params)
-    for col in ("date", "end_date", "source_date"):
-        df[col] = pd.to_datetime(df[col]).dt.date.astype(object).where(df[col].notna(), None)
-    return df
+    return store.rows(f"SELECT {', '.join(COLUMNS)} FROM events WHERE {' AND '.join(where)} {order}",
+                      params)

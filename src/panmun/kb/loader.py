@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 import pydantic
 
 from panmun.errors import Problem, ValidationError
+from panmun.kb.files import builtin_root, digest_update, folder_files
 from panmun.kb.schema import (
     ActorsFile,
     Agreement,
@@ -29,7 +29,8 @@ from panmun.kb.schema import (
 )
 from panmun.kb.yamlio import YamlProblems, line_of, read_yaml
 
-#: Sub-folders of a knowledge-base folder and the schema of the files they hold.
+#: Sub-folders of a knowledge-base folder (:data:`panmun.kb.files.SECTION_NAMES`) and the schema
+#: of the files they hold.
 SECTIONS: dict[str, type[pydantic.BaseModel]] = {
     "agreements": Agreement,
     "implementation": ImplementationFile,
@@ -40,8 +41,6 @@ SECTIONS: dict[str, type[pydantic.BaseModel]] = {
     "issues": IssuesFile,
     "steps": StepsFile,
 }
-#: Files a folder may hold that are documentation, not data (reported, never loaded).
-DOC_FILES = {"README.md", "README.txt", "LICENSE", "LICENSE.txt", "SOURCE.txt"}
 
 
 @dataclass(frozen=True)
@@ -126,11 +125,6 @@ def position_key(position) -> str:
     return f"{position.actor}/{position.topic}/{position.date.isoformat()}"
 
 
-def builtin_root() -> Path:
-    """The folder of the built-in knowledge base inside the installed package."""
-    return Path(str(resources.files("panmun.kb").joinpath("data")))
-
-
 def _display(path: Path, root: Path) -> str:
     try:
         return str(path.relative_to(root.parent))
@@ -165,20 +159,19 @@ def read_folder(root: Path, *, builtin: bool = False) -> tuple[KnowledgeBase, li
     if not root.is_dir():
         return kb, [Problem(str(root), None, None, "not a folder (expected a knowledge-base folder)")]
 
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        rel = path.relative_to(root)
+    for path, rel, kind in folder_files(root):
         disp = _display(path, root)
-        if len(rel.parts) == 1 and rel.name in DOC_FILES:
+        if kind == "doc":
             kb.docs.append(disp)
             continue
-        section = rel.parts[0] if len(rel.parts) == 2 else None
-        if section not in SECTIONS or path.suffix not in (".yaml", ".yml"):
+        if kind == "unknown":
             problems.append(Problem(disp, None, None,
                                     "file not recognised: data files go in agreements/, implementation/, "
                                     "events/, actors/, rules/, measures/, issues/ or steps/ and end in "
                                     ".yaml"))
             continue
-        digest.update(str(rel).encode() + b"\0" + path.read_bytes())
+        section = rel.parts[0]
+        digest_update(digest, rel, path.read_bytes())
         kb.files.append(disp)
         try:
             data = read_yaml(path, disp)

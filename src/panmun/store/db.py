@@ -10,13 +10,16 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 import platformdirs
 
 from panmun.errors import StoreError
 from panmun.store.migrations import LATEST, current_version, migrate
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ENV_DB = "PANMUN_DB"
 TABLES = ("agreements", "provisions", "status_changes", "events", "actors", "positions",
@@ -53,6 +56,12 @@ class Store:
     def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
         """Run a read query and return a DataFrame."""
         return self.con.execute(sql, params or []).df()
+
+    def rows(self, sql: str, params: list | None = None) -> list[dict]:
+        """Run a read query and return its rows as dicts (no pandas: for the light commands)."""
+        cursor = self.con.execute(sql, params or [])
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def counts(self) -> dict[str, int]:
         """Row count of every table (for checks that a failed write changed nothing)."""

@@ -12,14 +12,18 @@ import getpass
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from panmun.errors import StoreError
-from panmun.ingest.codes import quad_class
-from panmun.kb.loader import KnowledgeBase, load_kb, load_overlay
+from panmun.kb.files import builtin_root, folder_digest
 from panmun.store.db import Store
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from panmun.kb.loader import KnowledgeBase
 
 BUILTIN_ORIGIN = "kb"
 
@@ -38,6 +42,10 @@ def _sources_json(sources) -> str:
 
 
 def _frames(kb: KnowledgeBase, origin: str) -> dict[str, pd.DataFrame]:
+    import pandas as pd
+
+    from panmun.ingest.codes import quad_class
+
     agreements, provisions = [], []
     for a in kb.agreements.values():
         agreements.append(dict(id=a.id, title=a.title, short_title=a.short_title, title_ko=a.title_ko,
@@ -148,9 +156,18 @@ def builtin_loaded_digest(store: Store) -> str | None:
 
 
 def ensure_builtin(store: Store, kb: KnowledgeBase | None = None) -> LoadResult:
-    """Load the built-in knowledge base unless this version of it is already in the store."""
-    kb = kb or load_kb()
-    if builtin_loaded_digest(store) == kb.digest:
+    """Load the built-in knowledge base unless this version of it is already in the store.
+
+    The check compares digests of the files, so an unchanged knowledge base is not parsed.
+    """
+    loaded = builtin_loaded_digest(store)
+    if kb is None and loaded == folder_digest(builtin_root()):
+        return LoadResult(BUILTIN_ORIGIN, False, {})
+    if kb is None:
+        from panmun.kb.loader import load_kb
+
+        kb = load_kb()
+    if loaded == kb.digest:
         return LoadResult(BUILTIN_ORIGIN, False, kb.counts())
     counts = write_records(store, kb, BUILTIN_ORIGIN, "panmun", kb.root)
     return LoadResult(BUILTIN_ORIGIN, True, counts)
@@ -158,6 +175,8 @@ def ensure_builtin(store: Store, kb: KnowledgeBase | None = None) -> LoadResult:
 
 def load_overlay_folder(store: Store, path: Path | str, who: str | None = None) -> LoadResult:
     """Validate an overlay folder and load it in one transaction (nothing is written on error)."""
+    from panmun.kb.loader import load_overlay
+
     path = Path(path).resolve()
     ensure_builtin(store)
     kb = load_overlay(path)
