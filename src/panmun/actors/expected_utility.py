@@ -232,6 +232,24 @@ def _one_round(
     return r, kind, where, accepted
 
 
+#: Cells of the offer arrays (rounds x actors x actors) one run may hold: about 0.4 GB.
+MAX_OFFER_CELLS = 4 * 10**7
+
+
+def check_size(actors: int, rounds: int, runs: int = 1) -> None:
+    """Refuse ``runs`` runs of the model whose offers (rounds x actors^2 each) exceed
+    :data:`MAX_OFFER_CELLS` in all, naming the largest number of rounds accepted."""
+    cells = runs * rounds * actors * actors
+    if cells > MAX_OFFER_CELLS:
+        largest = MAX_OFFER_CELLS // max(runs * actors * actors, 1)
+        each = f"{runs:,} runs x " if runs > 1 else ""
+        raise InputError(
+            f"{each}{rounds:,} rounds x {actors:,}^2 actor pairs = {cells:,} offers, more than the limit of "
+            f"{MAX_OFFER_CELLS:,}",
+            hint=(f"With {actors:,} actors the largest accepted rounds is {largest:,}." if largest else
+                  f"{actors:,} actors are too many for the expected-utility model here; give fewer."))
+
+
 def expected_utility(
     position: np.ndarray,
     salience: np.ndarray,
@@ -251,6 +269,7 @@ def expected_utility(
         raise InputError(f"variant must be one of {VARIANTS}, not {variant!r}")
     if rounds < 0:
         raise InputError(f"rounds must be >= 0, not {rounds}")
+    check_size(np.size(position), rounds)
     x = np.asarray(position, dtype=float).copy()
     s = np.asarray(salience, dtype=float)
     c = np.asarray(capability, dtype=float)

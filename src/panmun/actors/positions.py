@@ -15,6 +15,7 @@ import datetime as dt
 import pandas as pd
 
 import panmun
+from panmun.dates import as_date
 from panmun.kb.loader import KnowledgeBase
 
 COLUMNS: tuple[str, ...] = ("actor", "position", "salience", "capability", "date", "source_url")
@@ -25,9 +26,7 @@ def _kb(kb: KnowledgeBase | None) -> KnowledgeBase:
 
 
 def _date(at: dt.date | str | None) -> dt.date:
-    if at is None:
-        return dt.date.today()
-    return at if isinstance(at, dt.date) else dt.date.fromisoformat(str(at))
+    return as_date(at, "--at")
 
 
 def issue_table(kb: KnowledgeBase | None = None) -> pd.DataFrame:

@@ -103,6 +103,10 @@ def marginal_roles(frame: pd.DataFrame, model: str, rounds: int = 10, position_s
     outcome is in ``frame.attrs["outcome"]``, the amounts in ``frame.attrs["amounts"]``.
     """
     x, s, c = _arrays(frame)
+    if model == "expected-utility":       # one run for the base, four per actor
+        from panmun.actors.expected_utility import check_size
+
+        check_size(len(x), rounds, runs=4 * len(x) + 1)
     base = predict(x, s, c, model, rounds)
     w = c * s
     rows = []

@@ -48,9 +48,13 @@ above (not the thinned shortcut) so that :func:`analytic` is an independent chec
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
+
+from panmun import limits
+from panmun.errors import InputError
 
 DOMAINS = ("ground", "sea", "air", "grey-zone")
 LADDER = ("incident", "use of force", "deadly clash", "wider conflict")
@@ -173,13 +177,39 @@ def summary(values: np.ndarray, low: float = 0.05, high: float = 0.95) -> dict[s
     return {"median": float(q[0]), "low": float(q[1]), "high": float(q[2])}
 
 
+#: Simulated domain-years held in memory at once by :func:`risk` (a few tens of MB).
+CHUNK_CELLS = 2**21
+#: The most simulated years (runs x sims x years) :func:`risk` accepts: about a minute of work.
+MAX_SIMULATED_YEARS = limits.MAX_SIMULATED_YEARS
+
+
+def check_budget(runs: int, sims: int, years: int, packages: int = 1) -> None:
+    """Refuse risk computations (one per package) larger than :data:`MAX_SIMULATED_YEARS` in all,
+    naming the largest number of runs accepted."""
+    total = packages * runs * sims * years
+    if total > MAX_SIMULATED_YEARS:
+        largest = max(MAX_SIMULATED_YEARS // (packages * sims * years), 0)
+        each = f"{packages} packages x " if packages > 1 else ""
+        raise InputError(
+            f"{each}runs x sims x years = {total:,} simulated years ({runs:,} x {sims:,} x {years:,}), more "
+            f"than the limit of {MAX_SIMULATED_YEARS:,}",
+            hint=(f"With sims {sims:,} and years {years:,} the largest accepted runs is {largest:,}; "
+                  "or lower sims (the Monte Carlo error of each run's probability is about "
+                  "sqrt(p(1-p)/sims))." if largest else
+                  f"Lower sims: sims x years must stay within {MAX_SIMULATED_YEARS:,}."))
+
+
 def risk(params: Params, years: int = 1, runs: int = 400, sims: int = 2500,
-         seed: int = 0) -> dict[str, object]:
+         seed: int = 0, progress: Callable[[int], None] | None = None) -> dict[str, object]:
     """Risk with intervals from parameter uncertainty plus Monte Carlo.
 
     ``params.base`` should hold one draw per run (see ``Posterior.draw`` in
     :mod:`panmun.armscontrol.calibrate`); a point is repeated ``runs`` times. Each run
-    simulates ``sims`` periods of ``years`` years (``runs * sims * years`` simulated years).
+    simulates ``sims`` periods of ``years`` years (``runs * sims * years`` simulated years,
+    at most :data:`MAX_SIMULATED_YEARS`), in blocks of at most :data:`CHUNK_CELLS`
+    domain-years, each block with its own stream spawned from ``seed``: memory stays flat
+    and the result depends only on the arguments. ``progress`` is called with the runs
+    finished after each block of runs.
     Returns ``p_deadly_clash`` and ``p_escalation`` (probability of at least one within
     ``years`` years) and ``incidents_by_domain`` (incidents per year), each as
     ``{median, low, high}`` over runs (5 % and 95 % quantiles).
@@ -188,10 +218,30 @@ def risk(params: Params, years: int = 1, runs: int = 400, sims: int = 2500,
         b = params.base
         params = replace(params, base=BaseRates(*(np.tile(a, (runs, 1)) for a in (b.lam0, b.p1, b.p2, b.p3))))
     runs = params.base.runs or runs
-    out = simulate(params, sims * years, seed)
-    deadly = out["any_deadly"].reshape(runs, sims, years).any(axis=2).mean(axis=1)
-    wider = out["any_escalation"].reshape(runs, sims, years).any(axis=2).mean(axis=1)
-    incidents = out["incidents"].mean(axis=1)          # (runs, 4): per year
+    check_budget(runs, sims, years)
+    period_cells = years * len(DOMAINS)
+    sims_block = max(1, min(sims, CHUNK_CELLS // period_cells))
+    runs_block = max(1, CHUNK_CELLS // (sims_block * period_cells))
+    run_starts = range(0, runs, runs_block)
+    sim_starts = range(0, sims, sims_block)
+    streams = iter(np.random.SeedSequence(seed).spawn(len(run_starts) * len(sim_starts)))
+    deadly = np.zeros(runs)
+    wider = np.zeros(runs)
+    incidents = np.zeros((runs, len(DOMAINS)))
+    for r0 in run_starts:
+        rows = slice(r0, min(r0 + runs_block, runs))
+        b = params.base
+        part = replace(params, base=BaseRates(*(np.asarray(a)[rows] for a in (b.lam0, b.p1, b.p2, b.p3))))
+        n = rows.stop - rows.start
+        for s0 in sim_starts:
+            k = min(sims_block, sims - s0)
+            out = simulate(part, k * years, np.random.default_rng(next(streams)))
+            deadly[rows] += out["any_deadly"].reshape(n, k, years).any(axis=2).sum(axis=1)
+            wider[rows] += out["any_escalation"].reshape(n, k, years).any(axis=2).sum(axis=1)
+            incidents[rows] += out["incidents"].sum(axis=1)
+        if progress is not None:
+            progress(n)
     return {"years": years, "runs": runs, "simulated_years": runs * sims * years,
-            "p_deadly_clash": summary(deadly), "p_escalation": summary(wider),
-            "incidents_by_domain": {d: summary(incidents[:, i]) for i, d in enumerate(DOMAINS)}}
+            "p_deadly_clash": summary(deadly / sims), "p_escalation": summary(wider / sims),
+            "incidents_by_domain": {d: summary(incidents[:, i] / (sims * years))
+                                    for i, d in enumerate(DOMAINS)}}

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from panmun.errors import InputError
 from panmun.ingest.codes import cameo_codes, plover_for, quad_class
 from panmun.ingest.records import EVENT_COLUMNS, ReadResult, rejects_frame
 
@@ -75,11 +76,12 @@ def read_cns_missiles(path: Path | str, data: bytes | None = None) -> ReadResult
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, None)
     if header is None:
-        return ReadResult(pd.DataFrame(columns=list(EVENT_COLUMNS)), rejects_frame([]), 0)
+        raise InputError(f"{path}: the file is empty; expected the CNS layout's header row",
+                         hint="See docs/ingest.md for the CNS North Korea Missile Test Database layout.")
     header = [h.strip().lstrip("\ufeff") for h in header]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        raise ValueError(f"{path}: line 1: not the CNS layout, missing column(s) {', '.join(missing)}")
+        raise InputError(f"{path}: line 1: not the CNS layout, missing column(s) {', '.join(missing)}")
     index = {name: i for i, name in enumerate(header)}
     goldstein = cameo_codes()[LAUNCH_CAMEO].goldstein
     events, rejects, rows = [], [], 0

@@ -118,6 +118,9 @@ def ingest_file(store: Store, fmt: str, path: Path | str, *, all_actors: bool = 
         con.execute("ROLLBACK")
         if isinstance(exc, duckdb.Error):
             raise StoreError(f"ingesting {path} failed, nothing was stored: {exc}") from exc
+        if isinstance(exc, pa.ArrowInvalid):   # e.g. an empty file, or bytes that are not text
+            raise InputError(f"{path}: cannot be read as {fmt}: {exc}; nothing was stored",
+                             hint=f"Check that the file is a {fmt} file (docs/ingest.md).") from exc
         raise
     finally:
         con.execute(f"SET memory_limit = '{limit}'")

@@ -152,7 +152,11 @@ def locate(name_or_path: str | Path, builtin: tuple[str, ...], builtin_file: Cal
     if text in builtin:
         return builtin_file(text), f"built-in:{text}.yaml"
     path = Path(text)
-    if not path.is_file():
+    try:
+        found = path.is_file()
+    except (OSError, ValueError):   # a name too long for a path, a NUL character
+        found = False
+    if not found:
         raise NotFoundError(f"no {kind} {text!r}: not a built-in one ({', '.join(builtin)}) and no such file",
                             hint=f"Give a built-in {kind}'s name or the path of a {kind} YAML file.")
     return path, None

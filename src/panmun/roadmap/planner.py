@@ -49,6 +49,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from panmun.errors import InputError
 from panmun.roadmap import rules
 from panmun.roadmap.greedy import earliest_schedule
 from panmun.roadmap.steps import VECTORS, Constraints, Step
@@ -58,7 +59,7 @@ WORKERS = 8             # CP-SAT's parallel portfolio; on 2 cores 8 workers stil
 OBJECTIVES = ("progress", "risk", *VECTORS)
 
 
-class PlannerError(ValueError):
+class PlannerError(InputError):
     """A planning request that cannot be posed (unknown objective, no steps)."""
 
 

@@ -15,10 +15,13 @@ from __future__ import annotations
 
 from functools import reduce
 
+from panmun.errors import InputError
 from panmun.vectors.model import EnsembleCounts, Params, Setup, chunk_counts, chunks
 
 #: Workers of the ``"local"`` cluster (processes, one thread each).
 LOCAL_WORKERS = 2
+#: How long to try to reach a running scheduler before giving up.
+CONNECT_TIMEOUT = "10s"
 
 
 def ensemble_with(client, setup: Setup, runs: int, seed: int = 0, params: Params | None = None,
@@ -42,8 +45,14 @@ def ensemble_on(scheduler: str, setup: Setup, runs: int, seed: int = 0, params: 
                           dashboard_address=":0") as cluster, Client(cluster) as client:
             return ensemble_with(client, setup, runs, seed, params, thresholds, stochastic)
     if not scheduler.startswith("tcp://"):
-        raise ValueError(f"scheduler must be 'local' or 'tcp://HOST:PORT', not {scheduler!r}")
-    with Client(scheduler) as client:
+        raise InputError(f"scheduler must be 'local' or 'tcp://HOST:PORT', not {scheduler!r}")
+    try:
+        client = Client(scheduler, timeout=CONNECT_TIMEOUT)
+    except (OSError, TimeoutError) as exc:
+        raise InputError(f"cannot reach the Dask scheduler at {scheduler} within {CONNECT_TIMEOUT}: {exc}",
+                         hint="Start it with `dask scheduler` (and workers with `dask worker ADDRESS`), or "
+                              "use --scheduler local.") from exc
+    with client:
         return ensemble_with(client, setup, runs, seed, params, thresholds, stochastic)
 
 

@@ -50,6 +50,7 @@ import pandas as pd
 from panmun.agreements.scorecard import implementation_series
 from panmun.environment.indices import index as environment_index
 from panmun.environment.obstacles import CLOSURE_END_EVENT, CLOSURE_START_EVENT
+from panmun.errors import InputError
 from panmun.store.db import Store
 from panmun.vectors.parameters import DRIVERS, VECTORS
 
@@ -116,7 +117,11 @@ class History:
 
 
 def month_index(start: str, end: str) -> pd.PeriodIndex:
-    """Months from ``start`` to ``end`` (``YYYY-MM``), inclusive."""
+    """Months from ``start`` to ``end`` (``YYYY-MM``), inclusive; InputError for anything else."""
+    from panmun.environment.forecast.months import parse_month
+
+    if parse_month(start, "start") > parse_month(end, "end"):
+        raise InputError(f"start {start} is after end {end}")
     return pd.period_range(pd.Period(start, "M"), pd.Period(end, "M"), freq="M")
 
 

@@ -83,7 +83,7 @@ def compare(scenarios: Sequence[Scenario], runs: int, horizon: int = 120, seed: 
     """Per stock and checkpoint month: each scenario's median and band, and the paired
     difference from the first scenario (see :func:`paired_differences`)."""
     tables = {sc.name: bands(sc, run_ensemble(sc, runs, horizon, seed, scheduler)) for sc in scenarios}
-    marks = [c for c in checkpoints if c <= horizon]
+    marks = [c for c in checkpoints if c <= horizon] or [horizon]
     return compare_bands(tables, marks).merge(
         paired_differences(scenarios, runs, horizon, seed, marks), on=["stock", "month", "scenario"])
 

@@ -49,12 +49,26 @@ def problem(params_subset: Sequence[str] | None = None, drivers: Sequence[str] =
     return {"num_vars": len(names), "names": names, "bounds": bounds}
 
 
+#: Rows of a sample evaluated at once (memory: about months x drivers x rows x 8 bytes).
+EVALUATE_CHUNK = 8192
+
+
 def evaluate(setup: Setup, names: Sequence[str], sample: np.ndarray, outputs: Sequence[tuple[str, int]],
              fixed: Params | None = None) -> np.ndarray:
     """The outputs (samples, outputs) of the deterministic model at each row of ``sample``.
 
-    Parameters that are not factors take their value in ``fixed``, else their default.
+    Parameters that are not factors take their value in ``fixed``, else their default. The
+    rows are evaluated :data:`EVALUATE_CHUNK` at a time (the model is deterministic, so the
+    result does not depend on the chunks): memory stays flat in the number of samples.
     """
+    if sample.shape[0] > EVALUATE_CHUNK:
+        return np.vstack([_evaluate(setup, names, sample[i:i + EVALUATE_CHUNK], outputs, fixed)
+                          for i in range(0, sample.shape[0], EVALUATE_CHUNK)])
+    return _evaluate(setup, names, sample, outputs, fixed)
+
+
+def _evaluate(setup: Setup, names: Sequence[str], sample: np.ndarray, outputs: Sequence[tuple[str, int]],
+              fixed: Params | None) -> np.ndarray:
     runs = sample.shape[0]
     params: dict[str, float | np.ndarray] = dict(fixed or {})
     drivers = setup.drivers

@@ -37,9 +37,12 @@ def month_end(index: int) -> dt.date:
 
 def parse_month(value: str, what: str = "month") -> int:
     """A user-given ``YYYY-MM`` as a month index; :class:`InputError` naming ``what`` otherwise."""
+    from panmun.dates import in_range
+
     match = _MONTH.match(str(value).strip())
     if not match or not 1 <= int(match.group(2)) <= 12:
         raise InputError(f"{what} {value!r} is not a month (write YYYY-MM, e.g. 2010-01)")
+    in_range(dt.date(int(match.group(1)), int(match.group(2)), 1), what)
     return 12 * int(match.group(1)) + int(match.group(2)) - 1
 
 
