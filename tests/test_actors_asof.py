@@ -30,7 +30,9 @@ def test_china_and_russia_moved_away_from_denuclearization_and_the_outcome_follo
                  "2025-12-31", "--chart", str(chart), "--format", "csv")
     assert result.code == 0, result.err
     assert "as_of,actor,position,salience,capability,date,source_url" in result.out
-    assert "as_of,compromise,median,nash,expected-utility" in result.out
+    outcomes = cli("actors", "positions", "--issue", "denuclearization", "--at", "2018-12-31", "--at",
+                   "2025-12-31", "--format", "csv", "--table", "outcomes")
+    assert outcomes.out.startswith("as_of,compromise,median,nash,expected-utility\n")
     assert chart.read_bytes()[:4] == b"\x89PNG"
 
 

@@ -6,13 +6,10 @@ import json
 
 import numpy as np
 import pytest
-import typer
 
 from panmun.actors.inputs import ActorsFileError, read_actors_csv
 from panmun.actors.roles import deciding_coalitions, marginal_roles
-from panmun.cli import actors
-from panmun.cli.main import _print_error
-from panmun.errors import PanmunError
+from panmun.cli.main import main
 
 # Denuclearization scope, 0 = recognised nuclear state ... 100 = complete dismantlement.
 CSV = """actor,position,salience,capability
@@ -38,22 +35,10 @@ class Result:
 
 @pytest.fixture
 def run(capsys):
-    """``panmun actors ARGS`` through a typer app holding the actors group, errors as in main."""
-    top = typer.Typer()
-    top.add_typer(actors.app, name="actors")
-
-    @top.callback()
-    def _root() -> None:
-        """Test root."""
-
+    """``panmun actors ARGS`` through the real entry point (errors mapped to exit statuses)."""
     def go(*args: str) -> Result:
         capsys.readouterr()
-        try:
-            top(args=["actors", *args], prog_name="panmun", standalone_mode=False)
-            code = 0
-        except PanmunError as exc:
-            _print_error(exc)
-            code = exc.exit_code
+        code = main(["actors", *args])
         out = capsys.readouterr()
         return Result(code, out.out, out.err)
     return go
@@ -86,7 +71,7 @@ def test_median_is_the_weighted_median_and_nash_is_on_the_scale(run, csv_file):
 
 def test_expected_utility_has_rounds_plus_one_rows_and_perceived_offers(run, csv_file):
     result = run("bargain", "--input", str(csv_file), "--model", "expected-utility", "--rounds", "4",
-                 "--format", "json")
+                 "--offers", "--format", "json")
     assert result.code == 0, result.err
     data = json.loads(result.out)
     assert len(data["rounds"]) == 5 and len(data["medians"]) == 5

@@ -294,13 +294,13 @@ def test_malformed_data_file_names_file_and_line(cli, db_path, tmp_path):
         read_cns_launches(bad)
 
 
-def test_wrong_layout_missing_file_and_bad_options_are_input_errors(cli, db_path, tmp_path):
+def test_wrong_layout_missing_file_and_bad_options_are_refused(cli, db_path, tmp_path):
     other = tmp_path / "other.csv"
     other.write_text("a,b\n1,2\n", encoding="utf-8")
     res = cli("forecast", "backtest", "--data", str(other))
     assert res.code == 2 and "line 1" in res.err and "other.csv" in res.err
     res = cli("forecast", "next", "--data", str(tmp_path / "missing.csv"))
-    assert res.code == 2 and "missing.csv" in res.err
+    assert res.code == 4 and "missing.csv" in res.err      # a missing file is "not found", as for ingest
     res = cli("forecast", "backtest", "--data-format", "gdelt2")
     assert res.code == 2 and "cns-missiles" in res.err
     res = cli("forecast", "backtest", "--start", "2010-13")

@@ -171,7 +171,7 @@ def test_database_error_is_a_store_error(store, monkeypatch):
 def test_cli_ingest_json_summary_and_rejects(cli, db_path):
     result = cli("ingest", "gdelt1", str(INGEST / "gdelt1_malformed.tsv"), "-f", "json")
     assert result.code == 0, result.err
-    summary = json.loads(result.out)
+    (summary,) = json.loads(result.out)      # one summary per file
     assert {"rows", "events", "rejects", "skipped"} <= set(summary)
     assert summary["rows"] == summary["events"] + summary["rejects"] + summary["skipped"] == 20
     rejects = json.loads(cli("ingest", "rejects", "--file", "gdelt1_malformed.tsv", "-f", "json").out)

@@ -130,7 +130,7 @@ def test_set_status_is_audited_and_undo_reverts_it(store):
     (dict(state="paused"), "suspended or reversed"),
     (dict(score=1, date="2018-09-18"), "before cma-2018 was signed"),
     (dict(score=1, date="2018-02-30"), "not a valid date"),
-    (dict(score=1, date="2999-01-01"), "in the future"),
+    (dict(score=1, date="2199-01-01"), "in the future"),
     (dict(score=1, source="ftp://example.org"), "--source"),
     (dict(score=1, note=" "), "--note"),
 ])

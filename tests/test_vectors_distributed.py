@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from panmun.errors import InputError
 from panmun.vectors import model
 from panmun.vectors.distributed import ensemble_on, ensemble_with
 from panmun.vectors.model import Intervention, Setup
@@ -54,7 +55,7 @@ def test_another_seed_differs_on_cluster(client):
 
 
 def test_scheduler_must_be_local_or_tcp():
-    with pytest.raises(ValueError, match="tcp://"):
+    with pytest.raises(InputError, match="tcp://"):
         ensemble_on("inproc://nowhere", _setup(), 10)
 
 

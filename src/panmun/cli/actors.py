@@ -6,31 +6,31 @@ Actors come from a CSV (``--input``, see docs/actors.md) or from the knowledge b
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 
-import pandas as pd
 import typer
 
-from panmun.cli.common import FormatOption
-from panmun.cli.output import Format, console, jsonable, render, render_mapping
+from panmun import limits
+from panmun.cli.common import FormatOption, TableOption, chart_option, input_file
+from panmun.cli.output import Format, Output, Table, emit, say
 from panmun.errors import InputError
 
 app = typer.Typer(help="Actors on an issue: bargaining outcomes (compromise, median, Nash, expected "
                   "utility) and each actor's role.", no_args_is_help=True)
 
-InputOption = typer.Option(None, "--input", "-i", help="CSV with columns actor,position,salience,capability.")
+InputOption = typer.Option(None, "--input", "-i", callback=input_file,
+                           help="CSV with columns actor,position,salience,capability.")
 IssueOption = typer.Option(None, "--issue", help="An issue in the knowledge base (instead of --input).")
 AtOption = typer.Option(None, "--at", help="With --issue: the positions as of this date (YYYY-MM-DD).")
 ModelOption = typer.Option("compromise", "--model", "-m",
                            help="compromise, median, nash or expected-utility.")
-RoundsOption = typer.Option(10, "--rounds", help="Rounds of the expected-utility model.")
-ChartOption = typer.Option(None, "--chart", help="Also draw a chart (PNG or SVG).")
+RoundsOption = typer.Option(10, "--rounds", min=1, max=limits.MAX_ROUNDS,
+                            help="Rounds of the expected-utility model.")
+ChartOption = chart_option()
 KIND_NAMES = {1: "confrontation", 2: "compromise", 3: "capitulation"}
 
 
-def _actors(input_: Path | None, issue: str | None, at: str | None) -> tuple[pd.DataFrame, str]:
+def _actors(input_: Path | None, issue: str | None, at: str | None):
     """The actors frame and a label of where it came from."""
     if (input_ is None) == (issue is None):
         raise InputError("give exactly one of --input FILE.csv or --issue ID")
@@ -39,7 +39,10 @@ def _actors(input_: Path | None, issue: str | None, at: str | None) -> tuple[pd.
             raise InputError("--at goes with --issue, not with --input")
         from panmun.actors.inputs import read_actors_csv
 
-        return read_actors_csv(input_), str(input_)
+        frame = read_actors_csv(input_)
+        if len(frame) > limits.MAX_ACTORS:
+            raise InputError(f"{input_}: {len(frame):,} actors; at most {limits.MAX_ACTORS:,} are accepted")
+        return frame, str(input_)
     from panmun.actors.positions import positions_at
 
     try:
@@ -50,15 +53,13 @@ def _actors(input_: Path | None, issue: str | None, at: str | None) -> tuple[pd.
         f"issue {issue}" + (f" as of {at}" if at else "")
 
 
-def _check(model: str, rounds: int) -> None:
+def _check(model: str) -> None:
     from panmun.actors.roles import check_model
 
     check_model(model)
-    if rounds < 1:
-        raise InputError(f"--rounds {rounds}: give at least 1 round")
 
 
-def _offers(frame: pd.DataFrame, result) -> dict[str, list[dict]]:
+def _offers(frame, result) -> dict[str, list[dict]]:
     """Each actor's perceived offers per round: who offers, what kind, where it would move it."""
     names = list(frame["actor"])
     out: dict[str, list[dict]] = {n: [] for n in names}
@@ -70,52 +71,62 @@ def _offers(frame: pd.DataFrame, result) -> dict[str, list[dict]]:
     return out
 
 
-@app.command("bargain")
+@app.command("bargain", epilog="Examples: panmun actors bargain --issue denuclearization --model nash\n\n"
+             "panmun actors bargain --input actors.csv --model expected-utility --rounds 20 --offers")
 def bargain_(
     input_: Path | None = InputOption,
     issue: str | None = IssueOption,
     at: str | None = AtOption,
     model: str = ModelOption,
     rounds: int = RoundsOption,
+    offers: bool = typer.Option(False, "--offers", help="Expected utility: also each actor's perceived "
+                                "offers in every round (bulky: up to actors x actors x rounds records)."),
     chart: Path | None = ChartOption,
+    table: str | None = TableOption,
     fmt: Format = FormatOption,
 ) -> None:
     """The predicted outcome of a negotiation and the positions round by round."""
-    _check(model, rounds)
+    _check(model)
     frame, source = _actors(input_, issue, at)
     from panmun.actors.roles import bargaining_path
 
     positions, outcome, result = bargaining_path(frame, model, rounds)
     names = [str(a) for a in frame["actor"]]
-    if fmt == Format.json:
-        data = {"model": model, "source": source, "outcome": outcome,
+    document = {"model": model, "source": source, "outcome": outcome, "actors": len(names),
                 "rounds": [dict(zip(names, row, strict=True)) for row in positions]}
-        if result is not None:
-            data["medians"] = result.medians
-            data["means"] = result.means
-            data["perceived_offers"] = _offers(frame, result)
-        sys.stdout.write(json.dumps(jsonable(data), ensure_ascii=False, indent=2) + "\n")
-    else:
-        long = pd.DataFrame([{"round": t, "actor": n, "position": p} for t, row in enumerate(positions)
-                             for n, p in zip(names, row, strict=True)])
-        if fmt == Format.csv:
-            render(long, fmt)
-        else:
-            summary = {"model": model, "source": source, "outcome": round(outcome, 3),
-                       "actors": len(names), "rounds": len(positions) - 1}
-            render_mapping(summary, fmt, title="Bargaining outcome")
-            wide = long.pivot(index="actor", columns="round", values="position").loc[names]
-            wide.columns = [f"round {t}" for t in wide.columns]
-            render(wide.reset_index().round(2), fmt, title="Positions per round (round 0 = input)")
+    if result is not None:
+        document["medians"] = result.medians
+        document["means"] = result.means
+        if offers:
+            document["perceived_offers"] = _offers(frame, result)
+    elif offers:
+        raise InputError("--offers goes with --model expected-utility (the other models make no offers)")
+    long = [{"round": t, "actor": n, "position": float(p)} for t, row in enumerate(positions)
+            for n, p in zip(names, row, strict=True)]
+    tables = {"positions": Table(long, "Positions per round (round 0 = input)")}
+    if fmt == Format.table:
+        import pandas as pd
+
+        wide = pd.DataFrame(long).pivot(index="actor", columns="round", values="position").loc[names]
+        wide.columns = [f"round {t}" for t in wide.columns]
+        tables["positions"] = Table(wide.reset_index().round(2), "Positions per round (round 0 = input)")
+    if offers and result is not None:
+        tables["offers"] = Table([{"actor": a, **o} for a, items in document["perceived_offers"].items()
+                                  for o in items], "Perceived offers",
+                                 keys=["actor", "round", "from", "kind", "position", "accepted"])
+    out = Output(tables, fields={"model": model, "source": source, "outcome": round(outcome, 3),
+                                 "actors": len(names), "rounds": len(positions) - 1},
+                 title="Bargaining outcome", document=document)
     if chart is not None:
         from panmun.actors.charts import positions_figure, save
         from panmun.actors.roles import predict_all
 
         save(positions_figure(frame, predict_all(frame, rounds), title=f"Positions: {source}"), chart)
-        console(stderr=True).print(f"chart written to {chart}")
+        say(f"chart written to {chart}")
+    emit(out, fmt, table)
 
 
-@app.command("roles")
+@app.command("roles", epilog="Example: panmun actors roles --issue denuclearization --model median")
 def roles_(
     input_: Path | None = InputOption,
     issue: str | None = IssueOption,
@@ -123,56 +134,64 @@ def roles_(
     model: str = ModelOption,
     rounds: int = RoundsOption,
     chart: Path | None = ChartOption,
+    table: str | None = TableOption,
     fmt: Format = FormatOption,
 ) -> None:
     """Each actor's marginal role (outcome shift per change) and the deciding coalitions."""
     from panmun.actors.roles import deciding_coalitions, marginal_roles
 
-    _check(model, rounds)
+    _check(model)
     frame, source = _actors(input_, issue, at)
     roles = marginal_roles(frame, model, rounds)
     coalitions = deciding_coalitions(frame)
     amounts = roles.attrs["amounts"]
-    if fmt == Format.json:
-        data = {"model": model, "source": source, "outcome": roles.attrs["outcome"], "amounts": amounts,
-                "roles": roles.to_dict(orient="records"), "coalitions": coalitions.to_dict(orient="records")}
-        sys.stdout.write(json.dumps(jsonable(data), ensure_ascii=False, indent=2) + "\n")
-    elif fmt == Format.csv:
-        render(roles, fmt)
-    else:
-        render(roles.round(3), fmt, title=f"Marginal roles, {model} model, outcome "
-               f"{roles.attrs['outcome']:.2f} ({source}); outcome shift in points for: position "
-               f"{amounts['position_step']:g} points toward/away from the outcome, salience "
-               f"+{amounts['salience_step']:g}, capability +{100 * amounts['capability_share']:g} %")
-        render(coalitions.round(3), fmt, title="Deciding coalitions of the weighted median "
-               "(minimal connected winning coalitions)")
+    outcome = roles.attrs["outcome"]
+    out = Output({
+        "roles": Table(roles.round(3) if fmt == Format.table else roles,
+                       f"Marginal roles, {model} model, outcome {outcome:.2f} ({source}); outcome shift "
+                       f"in points for: position {amounts['position_step']:g} points toward/away from the "
+                       f"outcome, salience +{amounts['salience_step']:g}, capability "
+                       f"+{100 * amounts['capability_share']:g} %"),
+        "coalitions": Table(coalitions.round(3) if fmt == Format.table else coalitions,
+                            "Deciding coalitions of the weighted median (minimal connected winning "
+                            "coalitions)")},
+        document={"model": model, "source": source, "outcome": outcome, "amounts": amounts,
+                  "roles": roles.to_dict(orient="records"),
+                  "coalitions": coalitions.to_dict(orient="records")})
     if chart is not None:
         from panmun.actors.charts import roles_figure, save
 
         save(roles_figure(roles, model), chart)
-        console(stderr=True).print(f"chart written to {chart}")
+        say(f"chart written to {chart}")
+    emit(out, fmt, table)
 
 
-@app.command("issues")
+@app.command("issues", epilog="Example: panmun actors issues")
 def issues_(fmt: Format = FormatOption) -> None:
     """The issues in the knowledge base, each a 0-100 scale with labelled end points."""
     from panmun.actors.positions import issue_table
 
-    render(issue_table(), fmt, title="Issues (0 and 100 as labelled)")
+    emit(Output({"issues": Table(issue_table(), "Issues (0 and 100 as labelled)")}), fmt)
 
 
-@app.command("positions")
+@app.command("positions", epilog="Example: panmun actors positions --issue denuclearization "
+             "--at 2018-12-31 --at 2025-12-31")
 def positions_(
     issue: str = typer.Option("denuclearization", "--issue", help="An issue (see `panmun actors issues`)."),
     at: list[str] = typer.Option([], "--at", help="As of this date (YYYY-MM-DD; repeat to compare dates; "
                                  "default today)."),
     chart: Path | None = ChartOption,
     rounds: int = RoundsOption,
+    table: str | None = TableOption,
     fmt: Format = FormatOption,
 ) -> None:
     """Where each actor stands on an issue (dated, sourced codings), and what each model predicts."""
+    import pandas as pd
+
     from panmun.actors.roles import predict_all
 
+    if len(at) > 20:
+        raise InputError(f"--at given {len(at)} times: compare at most 20 dates")
     dates = at or [None]
     frames, outcomes = [], []
     for when in dates:
@@ -181,11 +200,12 @@ def positions_(
         frames.append(full.assign(as_of=when or "today"))
         outcomes.append({"as_of": when or "today", **{k: round(v, 2) for k, v in
                                                       predict_all(frame, rounds=rounds).items()}})
-    table = pd.concat(frames, ignore_index=True)
     cols = ["as_of", "actor", "position", "salience", "capability", "date", "source_url"]
-    render(table[cols], fmt, title=f"Positions on {issue} (codings are the project's judgement of sourced "
-           "statements; see docs/kb.md)")
-    render(pd.DataFrame(outcomes), fmt, title=f"Predicted outcome on {issue} by model")
+    positions = pd.concat(frames, ignore_index=True)[cols]
+    out = Output({"positions": Table(positions, f"Positions on {issue} (codings are the project's "
+                                     "judgement of sourced statements; see docs/kb.md)"),
+                  "outcomes": Table(outcomes, f"Predicted outcome on {issue} by model")},
+                 fields={"issue": issue})
     if chart is not None:
         from panmun.actors.charts import positions_figure, save
 
@@ -193,10 +213,11 @@ def positions_(
         save(positions_figure(last[["actor", "position", "salience", "capability"]],
                               {k: v for k, v in outcomes[-1].items() if k != "as_of"},
                               title=f"{issue} as of {outcomes[-1]['as_of']}"), chart)
-        console(stderr=True).print(f"chart written to {chart}")
+        say(f"chart written to {chart}")
+    emit(out, fmt, table)
 
 
-def _positions_frame(issue: str, at: str | None) -> pd.DataFrame:
+def _positions_frame(issue: str, at: str | None):
     from panmun.actors.positions import positions_at
 
     try:
@@ -205,27 +226,27 @@ def _positions_frame(issue: str, at: str | None) -> pd.DataFrame:
         raise InputError(f"--issue {issue}: {exc.args[0] if exc.args else exc}") from exc
 
 
-@app.command("linkage")
+@app.command("linkage", epilog="Example: panmun actors linkage --model decide --rounds 2")
 def linkage_(
     at: str | None = typer.Option(None, "--at",
                                   help="Positions as of this date (YYYY-MM-DD; default today)."),
     model: str = typer.Option("panmun", "--model",
                               help="panmun: largest-gain trades one at a time (docs/actors-exchange.md); "
                                    "decide: Stokman's equal-gain rounds as in the Decide software."),
-    rounds: int = typer.Option(1, "--rounds", help="Rounds of the decide model (ignored by panmun)."),
-    max_exchanges: int = typer.Option(200, "--max-exchanges",
+    rounds: int = typer.Option(1, "--rounds", min=1, max=100, help="Rounds of the decide model (ignored by "
+                               "panmun)."),
+    max_exchanges: int = typer.Option(200, "--max-exchanges", min=0, max=10_000,
                                       help="Stop after this many exchanges (panmun)."),
+    table: str | None = TableOption,
     fmt: Format = FormatOption,
 ) -> None:
     """Which issues move together when actors trade votes (exchange models, docs/actors-exchange.md)."""
+    import pandas as pd
+
     from panmun.actors.exchange import kb_inputs
 
-    if max_exchanges < 0:
-        raise InputError(f"--max-exchanges {max_exchanges}: give 0 or more")
     if model not in ("panmun", "decide"):
         raise InputError(f"--model {model!r}: choose panmun or decide")
-    if rounds < 1:
-        raise InputError(f"--rounds {rounds}: give 1 or more")
     actors, issues, position, salience, capability = kb_inputs(at or dt_today())
     if model == "panmun":
         before, after, made, linkage = _panmun_trades(position, salience, capability, issues, max_exchanges)
@@ -236,18 +257,20 @@ def linkage_(
     trades = pd.DataFrame([{"giver_on_a": actors[e.giver_k], "issue_a": issues[e.issue_k],
                             "move_a": e.move_k, "giver_on_b": actors[e.giver_l], "issue_b": issues[e.issue_l],
                             "move_b": e.move_l, "gain_each": e.gain} for e in made])
-    if fmt == Format.json:
-        render_mapping({"at": at or dt_today(), "model": model,
-                        "outcomes": outcomes.round(3).to_dict("records"),
-                        "exchanges": trades.round(3).to_dict("records"),
-                        "linkage": linkage.round(3).to_dict("records")}, fmt)
-        return
-    render(outcomes.round(2), fmt, title=f"Outcomes (compromise model) before and after vote trading, as of "
-           f"{at or dt_today()} ({model} model)")
-    render(linkage.round(2), fmt,
-           title="Linkage: issue pairs traded together (exchanges, total outcome shift in points)")
-    if fmt == Format.table:
-        render(trades.round(2), fmt, title=f"The {len(trades)} exchanges, in order")
+    when = at or dt_today()
+    out = Output({
+        "outcomes": Table(outcomes.round(2) if fmt == Format.table else outcomes.round(3),
+                          f"Outcomes (compromise model) before and after vote trading, as of {when} "
+                          f"({model} model)"),
+        "linkage": Table(linkage.round(2) if fmt == Format.table else linkage.round(3),
+                         "Linkage: issue pairs traded together (exchanges, total outcome shift in points)"),
+        "exchanges": Table(trades.round(2) if fmt == Format.table else trades.round(3),
+                           f"The {len(trades)} exchanges, in order")},
+        fields={"at": when, "model": model})
+    out.document = {"at": when, "model": model, "outcomes": out.tables["outcomes"].records(),
+                    "exchanges": out.tables["exchanges"].records(),
+                    "linkage": out.tables["linkage"].records()}
+    emit(out, fmt, table)
 
 
 def _panmun_trades(position, salience, capability, issues, max_exchanges):

@@ -6,47 +6,50 @@ from pathlib import Path
 
 import typer
 
-from panmun.agreements.catalogue import agreement_detail, list_agreements
-from panmun.agreements.compliance import BASES, load_rules
-from panmun.agreements.compliance import compliance as compute_compliance
-from panmun.agreements.history import provision_history
-from panmun.agreements.scorecard import scorecard as compute_scorecard
-from panmun.agreements.status import set_status as record_status
-from panmun.agreements.status import undo_status
-from panmun.cli.common import FormatOption, store_from
-from panmun.cli.output import Format, console, render, render_mapping
+from panmun.cli.common import FormatOption, input_folder, limit_option, store_from
+from panmun.cli.output import Format, Output, Table, emit, keep_first
+from panmun.errors import InputError
 
 app = typer.Typer(help="Agreements, provisions and their implementation.", no_args_is_help=True)
 
+SCORE_COLUMNS = {
+    "provision": ["provision", "vector", "score", "state", "since"],
+    "agreement": ["agreement", "implementation", "score", "max_score", "provisions", "suspended", "reversed"],
+    "vector": ["vector", "implementation", "score", "max_score", "provisions", "suspended", "reversed"],
+}
 
-@app.command("list")
+
+@app.command("list", epilog="Example: panmun agreements list")
 def list_(ctx: typer.Context, fmt: Format = FormatOption) -> None:
     """Every agreement with its date and number of provisions."""
+    from panmun.agreements.catalogue import agreement_rows
+
     with store_from(ctx) as store:
-        df = list_agreements(store)
-    render(df, fmt, title="Agreements", columns=["id", "date", "title", "provisions", "tracked"])
+        rows = agreement_rows(store)
+    emit(Output({"agreements": Table(rows, "Agreements", ["id", "date", "title", "provisions", "tracked"])}),
+         fmt)
 
 
-@app.command("show")
+@app.command("show", epilog="Example: panmun agreements show cma-2018")
 def show(ctx: typer.Context, agreement_id: str = typer.Argument(..., metavar="ID"),
          fmt: Format = FormatOption) -> None:
     """One agreement and its provisions, article by article."""
+    from panmun.agreements.catalogue import agreement_detail
+
     with store_from(ctx) as store:
         agreement, provisions = agreement_detail(store, agreement_id)
-    if fmt == Format.json:
-        agreement["provisions"] = provisions.to_dict(orient="records")
-        render_mapping(agreement, fmt)
-        return
-    if fmt == Format.table:
-        head = {k: agreement[k] for k in ("id", "title", "title_ko", "date", "place", "parties",
-                                          "summary") if agreement.get(k) is not None}
-        head["sources"] = [s["url"] for s in agreement["sources"]]
-        render_mapping(head, fmt, title=agreement["id"])
-    render(provisions, fmt, title="Provisions",
-           columns=["id", "title", "vector", "parties", "confidence", "summary"])
+    shown = {k: agreement[k] for k in ("id", "title", "title_ko", "date", "place", "parties", "summary")
+             if agreement.get(k) is not None}
+    shown["sources"] = [s["url"] for s in agreement["sources"]]
+    out = Output({"provisions": Table(provisions, "Provisions",
+                                      ["id", "title", "vector", "parties", "confidence", "summary"])},
+                 fields=shown, title=agreement["id"])
+    out.document = {**agreement, "provisions": out.tables["provisions"].records()}
+    emit(out, fmt)
 
 
-@app.command("history")
+@app.command("history", epilog="Examples: panmun agreements history cma-2018/1.3\n\n"
+             "panmun agreements history cma-2018/1.3 --events")
 def history(ctx: typer.Context, provision_id: str = typer.Argument(..., metavar="PROVISION-ID"),
             events: bool = typer.Option(False, "--events",
                                         help="Interleave the events the compliance rules link to the "
@@ -54,19 +57,20 @@ def history(ctx: typer.Context, provision_id: str = typer.Argument(..., metavar=
             fmt: Format = FormatOption) -> None:
     """Dated status changes of one provision, with evidence (and, with --events, linked events)."""
     from panmun.agreements.compliance import provision_timeline
+    from panmun.agreements.history import provision_history
 
     with store_from(ctx) as store:
         if events:
-            df = provision_timeline(store, provision_id)
-            render(df, fmt, title=f"History of {provision_id} with linked events",
-                   columns=["date", "kind", "status", "text", "event_id", "source_url"])
-            return
-        df = provision_history(store, provision_id)
-    render(df, fmt, title=f"History of {provision_id}",
-           columns=["date", "status", "note", "source_url", "origin", "recorded_by"])
+            table = Table(provision_timeline(store, provision_id),
+                          f"History of {provision_id} with linked events",
+                          ["date", "kind", "status", "text", "event_id", "source_url"])
+        else:
+            table = Table(provision_history(store, provision_id), f"History of {provision_id}",
+                          ["date", "status", "note", "source_url", "origin", "recorded_by"])
+    emit(Output({"history": table}), fmt)
 
 
-@app.command("scorecard")
+@app.command("scorecard", epilog="Example: panmun agreements scorecard --at 2019-06-30 --by vector")
 def scorecard(
     ctx: typer.Context,
     at: str | None = typer.Option(None, "--at", help="Date (YYYY-MM-DD); default today."),
@@ -75,25 +79,21 @@ def scorecard(
     fmt: Format = FormatOption,
 ) -> None:
     """Implementation at a date, as the Peace Accords Matrix measures it."""
+    from panmun.agreements.scorecard import scorecard as compute_scorecard
+
     with store_from(ctx) as store:
         card = compute_scorecard(store, at=at, by=by, agreement=agreement)
-    columns = {
-        "provision": ["provision", "vector", "score", "state", "since"],
-        "agreement": ["agreement", "implementation", "score", "max_score", "provisions", "suspended",
-                      "reversed"],
-        "vector": ["vector", "implementation", "score", "max_score", "provisions", "suspended",
-                   "reversed"],
-    }[card.by]
-    render(card.table, fmt, title=f"Implementation scorecard at {card.at} (by {card.by})",
-           columns=columns)
-    if fmt == Format.table and card.by != "provision":
+    out = Output({"scorecard": Table(card.table, f"Implementation scorecard at {card.at} (by {card.by})",
+                                     SCORE_COLUMNS[card.by])})
+    if card.by != "provision":
         halted = [p for lst in card.table["suspended_or_reversed"] for p in lst]
         if halted:
-            console().print(f"Suspended or reversed (counted as 0): {', '.join(halted)}",
-                            highlight=False)
+            out.notes.append(f"Suspended or reversed (counted as 0): {', '.join(halted)}")
+    emit(out, fmt)
 
 
-@app.command("compliance")
+@app.command("compliance",
+             epilog="Example: panmun agreements compliance --provision cma-2018 --since 2018-01-01")
 def compliance(
     ctx: typer.Context,
     provision: str | None = typer.Option(
@@ -106,14 +106,17 @@ def compliance(
                                                        "or all."),
     source: str | None = typer.Option(None, "--source", help="Only events of this dataset (kb, "
                                                              "gdelt2, cns-missiles, ...)."),
-    rules: Path | None = typer.Option(None, "--rules", help="An overlay folder whose rules and zones "
-                                                            "are added to the built-in ones."),
+    rules: Path | None = typer.Option(None, "--rules", callback=input_folder,
+                                      help="An overlay folder whose rules and zones are added to the "
+                                           "built-in ones."),
+    limit: int = limit_option(5000, "rows"),
     fmt: Format = FormatOption,
 ) -> None:
     """Events that confirm or violate each provision, per period, with their sources."""
-    if basis not in (*BASES, "all"):
-        from panmun.errors import InputError
+    from panmun.agreements.compliance import BASES, load_rules
+    from panmun.agreements.compliance import compliance as compute_compliance
 
+    if basis not in (*BASES, "all"):
         raise InputError(f"--basis must be rule, history or all, not {basis!r}")
     rule_set = load_rules(rules)
     with store_from(ctx) as store:
@@ -121,29 +124,31 @@ def compliance(
                                     rules=rule_set, basis=BASES if basis == "all" else (basis,),
                                     source=source)
     if detail:
-        render(result.detail, fmt, title=f"Compliance evidence to {result.until}",
-               columns=["date", "provision", "relation", "basis", "event_id", "status_before", "summary",
-                        "source_url"])
-        return
-    table = result.summary
-    if fmt != Format.json:
-        table = table.copy()
-        for col in ("confirming_events", "violating_events"):
-            if fmt == Format.csv:
-                table[col] = table[col].map(lambda items: "; ".join(
-                    f"{e['id']} {e['source_url']}" for e in items))
-            else:
-                table[col] = table[col].map(lambda items: [e["id"] for e in items])
-    render(table, fmt, title=f"Compliance per {result.freq} to {result.until} "
-                             f"(evidence: {', '.join(result.basis)})",
-           columns=["provision", "period", "status_end", "confirming", "violating", "violating_events"])
+        table = Table(result.detail, f"Compliance evidence to {result.until}",
+                      ["date", "provision", "relation", "basis", "event_id", "status_before", "summary",
+                       "source_url"])
+    else:
+        frame = result.summary
+        if fmt == Format.table:   # the ids in the table; the JSON keeps whole records
+            frame = frame.assign(**{col: frame[col].map(lambda items: [e["id"] for e in items])
+                                    for col in ("confirming_events", "violating_events")})
+        elif fmt == Format.csv:
+            frame = frame.assign(**{col: frame[col].map(lambda items: "; ".join(
+                f"{e['id']} {e['source_url']}" for e in items))
+                for col in ("confirming_events", "violating_events")})
+        table = Table(frame, f"Compliance per {result.freq} to {result.until} (evidence: "
+                      f"{', '.join(result.basis)})",
+                      ["provision", "period", "status_end", "confirming", "violating", "violating_events"])
+    keep_first(table, limit)
+    emit(Output({"compliance": table}), fmt)
 
 
-@app.command("set-status")
+@app.command("set-status", epilog="Example: panmun agreements set-status cma-2018/5.2 --score 1 "
+             "--date 2026-11-01 --source https://example.org/jmc --note \"Committee talks resume.\"")
 def set_status(
     ctx: typer.Context,
     provision_id: str = typer.Argument(..., metavar="PROVISION-ID"),
-    score: int | None = typer.Option(None, "--score", help="0 not initiated .. 3 full."),
+    score: int | None = typer.Option(None, "--score", min=0, max=3, help="0 not initiated .. 3 full."),
     state: str | None = typer.Option(None, "--state", help="suspended or reversed."),
     date: str | None = typer.Option(None, "--date", help="Date of the change (YYYY-MM-DD)."),
     source: str | None = typer.Option(None, "--source", help="URL of the evidence."),
@@ -154,18 +159,20 @@ def set_status(
     fmt: Format = FormatOption,
 ) -> None:
     """Record an analyst's status update (audited); --undo reverts the last one."""
+    from panmun.agreements.status import set_status as record_status
+    from panmun.agreements.status import undo_status
+
     with store_from(ctx) as store:
         if undo:
             removed = undo_status(store, provision_id, who=who)
-            render_mapping({"undone": True, "provision": provision_id, **removed}, fmt,
-                           title="change undone")
+            emit(Output(fields={"undone": True, "provision": provision_id, **removed}, title="change undone"),
+                 fmt)
             return
         missing = [n for n, v in (("--date", date), ("--source", source), ("--note", note)) if not v]
         if missing:
-            from panmun.errors import InputError
-
             raise InputError(f"set-status needs {', '.join(missing)} (or --undo)")
         change_id = record_status(store, provision_id, date=date, source=source, note=note,
                                   score=score, state=state, who=who)
-    render_mapping({"recorded": True, "provision": provision_id, "change_id": change_id,
-                    "date": date, "score": score, "state": state}, fmt, title="status recorded")
+    emit(Output(fields={"recorded": True, "provision": provision_id, "change_id": change_id,
+                        "date": date, "score": score, "state": state}, title="status recorded"), fmt)
+

@@ -7,14 +7,15 @@ from pathlib import Path
 
 import typer
 
-from panmun.cli.common import FormatOption, store_from
-from panmun.cli.output import Format, console, render_mapping
+from panmun.cli.common import FormatOption, output_file, store_from
+from panmun.cli.output import Format, Output, console, emit
 
 
 def brief(
     ctx: typer.Context,
-    out: Path = typer.Option(Path("briefing.html"), "--out", help="HTML file to write."),
-    pdf: Path | None = typer.Option(None, "--pdf", help="Also write a PDF here."),
+    out: Path = typer.Option(Path("briefing.html"), "--out", callback=output_file,
+                             help="HTML file to write."),
+    pdf: Path | None = typer.Option(None, "--pdf", callback=output_file, help="Also write a PDF here."),
     at: str | None = typer.Option(None, "--at", help="State on this date (YYYY-MM-DD); default today."),
     fmt: Format = FormatOption,
 ) -> None:
@@ -32,4 +33,4 @@ def brief(
             if pdf is not None:
                 written["pdf"] = str(write_pdf(briefing, pdf))
         record_briefing(store, briefing.at, written["html"], written.get("pdf"), getpass.getuser())
-    render_mapping({"at": briefing.at, **written}, fmt, title="briefing written")
+    emit(Output(fields={"at": briefing.at, **written}, title="briefing written"), fmt)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from panmun.cli.common import FormatOption, store_from
-from panmun.cli.output import Format, render
+from panmun.cli.common import FormatOption, SeedOption, store_from
+from panmun.cli.output import Format, Output, Table, emit
 
 # The analyses (scipy, ruptures) are imported inside each command, so that the rest of the
 # command line starts quickly.
@@ -27,7 +27,8 @@ SourceOption = typer.Option(None, "--source", "-s",
 WeightOption = typer.Option("events", "--weight", help="Count events, or weight them by mentions.")
 
 
-@app.command("index")
+@app.command("index",
+             epilog="Example: panmun environment index --dyad KOR-PRK --freq quarter --since 2018-01-01")
 def index_(
     ctx: typer.Context,
     dyad: list[str] | None = DyadOption,
@@ -37,9 +38,11 @@ def index_(
     directed: bool = DirectedOption,
     source: list[str] | None = SourceOption,
     weight: str = WeightOption,
-    n_boot: int = typer.Option(1000, "--boot", help="Bootstrap replicates (0: no intervals)."),
-    seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap's random generator."),
-    level: float = typer.Option(0.9, "--level", help="Coverage of the bootstrap interval."),
+    n_boot: int = typer.Option(1000, "--boot", min=0, max=100_000,
+                               help="Bootstrap replicates (0: no intervals)."),
+    seed: int = SeedOption,
+    level: float = typer.Option(0.9, "--level", min=0.5, max=0.999,
+                                help="Coverage of the bootstrap interval."),
     fmt: Format = FormatOption,
 ) -> None:
     """Conflict-cooperation index per dyad and period, with bootstrap intervals.
@@ -57,11 +60,11 @@ def index_(
                "goldstein_lo", "goldstein_hi", "net_coop", "net_coop_lo", "net_coop_hi"]
     if df["share"].notna().any():
         columns.append("share")
-    render(df, fmt, title=f"Conflict-cooperation index by {freq} ({100 * level:.0f}% bootstrap intervals)",
-           columns=columns)
+    emit(Output({"index": Table(df, f"Conflict-cooperation index by {freq} ({100 * level:.0f}% bootstrap "
+                                    "intervals)", columns)}), fmt)
 
 
-@app.command("changepoints")
+@app.command("changepoints", epilog="Example: panmun environment changepoints --dyad KOR-PRK")
 def changepoints_(
     ctx: typer.Context,
     dyad: list[str] | None = DyadOption,
@@ -74,8 +77,8 @@ def changepoints_(
     signal: str = typer.Option(COUNTS, "--signal",
                                help="counts (cooperative and conflictual events, Poisson model) or an "
                                     "index column such as net_coop or goldstein_mean (mean shifts)."),
-    min_size: int = typer.Option(3, "--min-size", help="Shortest segment, in periods."),
-    window: int | None = typer.Option(None, "--window",
+    min_size: int = typer.Option(3, "--min-size", min=1, max=1000, help="Shortest segment, in periods."),
+    window: int | None = typer.Option(None, "--window", min=0, max=3660,
                                       help="Days either side searched for key events "
                                            "(default 28, 62 or 183 for week, month, quarter)."),
     fmt: Format = FormatOption,
@@ -93,11 +96,11 @@ def changepoints_(
                                signal=signal, min_size=min_size, window_days=window)
     if fmt == Format.csv:  # a CSV cell holds the events' ids; JSON keeps the whole records
         df = df.assign(events=df["events"].map(lambda events: [e["id"] for e in events]))
-    render(df, fmt, title=f"Change points ({signal}, by {freq})",
-           columns=["source", "dyad", "date", "before", "after", "strength", "nearest"])
+    columns = ["source", "dyad", "date", "before", "after", "strength", "nearest"]
+    emit(Output({"changepoints": Table(df, f"Change points ({signal}, by {freq})", columns)}), fmt)
 
 
-@app.command("alerts")
+@app.command("alerts", epilog="Example: panmun environment alerts --since 2023-01-01 --until 2024-12-31")
 def alerts_(
     ctx: typer.Context,
     since: str | None = typer.Option(None, "--since", help="First date (default: 90 days before --until)."),
@@ -106,7 +109,8 @@ def alerts_(
         None, "--kind", help="change-point, threshold, forecast-jump or violation (repeatable)."),
     net_coop_below: float = typer.Option(-0.5, "--net-coop-below",
                                          help="Threshold alert: monthly net cooperation at or below this."),
-    min_events: int = typer.Option(3, "--min-events", help="Threshold alert: events needed in the month."),
+    min_events: int = typer.Option(3, "--min-events", min=1, max=1_000_000,
+                                   help="Threshold alert: events needed in the month."),
     prob_jump: float = typer.Option(0.2, "--prob-jump",
                                     help="Forecast alert: rise in next-month probability from one month."),
     fmt: Format = FormatOption,
@@ -127,17 +131,18 @@ def alerts_(
                              kinds=kinds)
     with store_from(ctx) as store:
         df = alerts(store, since=since, until=until, settings=settings)
-    render(df, fmt, title="Alerts", columns=["date", "kind", "subject", "message", "events"])
+    emit(Output({"alerts": Table(df, "Alerts", ["date", "kind", "subject", "message", "events"])}), fmt)
 
 
-@app.command("obstacles")
+@app.command("obstacles", epilog="Example: panmun environment obstacles --since 2018-01-01")
 def obstacles_(
     ctx: typer.Context,
     since: str | None = typer.Option(None, "--since", help="First date (default 2018-01-01)."),
     until: str | None = UntilOption,
     freq: str = typer.Option("quarter", "--freq", help="Period: week, month or quarter."),
-    drop: float = typer.Option(0.25, "--drop", help="Fall in net cooperation that flags a period."),
-    top: int = typer.Option(5, "--top", help="Factors listed per period."),
+    drop: float = typer.Option(0.25, "--drop", min=0.0, max=2.0,
+                               help="Fall in net cooperation that flags a period."),
+    top: int = typer.Option(5, "--top", min=1, max=100, help="Factors listed per period."),
     fmt: Format = FormatOption,
 ) -> None:
     """Periods in which cooperation fell or implementation went backwards, with ranked factors.
@@ -150,5 +155,5 @@ def obstacles_(
     with store_from(ctx) as store:
         df = obstacles(store, since=since, until=until,
                        settings=ObstacleSettings(freq=freq, drop=drop, top=top))
-    render(df, fmt, title=f"Obstacles by {freq}",
-           columns=["period", "trigger", "rank", "kind", "factor", "score"])
+    emit(Output({"obstacles": Table(df, f"Obstacles by {freq}",
+                                    ["period", "trigger", "rank", "kind", "factor", "score"])}), fmt)

@@ -2,51 +2,50 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from pathlib import Path
 
 import typer
+from typer.core import TyperGroup
 
 from panmun._version import __version__
-from panmun.cli import (
-    actors,
-    agreements,
-    armscontrol,
-    brief,
-    environment,
-    events,
-    forecast,
-    ingest,
-    kb,
-    roadmap,
-    serve,
-    users,
-    vectors,
-)
+from panmun.cli import brief, serve
 from panmun.cli.common import FormatOption, store_from
-from panmun.cli.output import Format, console, render_mapping
-from panmun.errors import PanmunError, ValidationError
+from panmun.cli.output import Format, Output, console, emit
+from panmun.errors import InputError, PanmunError, ValidationError
+
+#: The command groups, each in its own module, imported only when it is asked for (or for
+#: the top-level help), so a command loads only its own group.
+GROUPS = ("kb", "agreements", "events", "environment", "forecast", "ingest", "vectors", "armscontrol",
+          "actors", "roadmap", "users")
+
+
+class LazyGroups(TyperGroup):
+    """The top-level group: the command groups of :data:`GROUPS` are loaded on first use."""
+
+    def list_commands(self, ctx) -> list[str]:
+        return [*super().list_commands(ctx), *GROUPS]
+
+    def get_command(self, ctx, name: str):
+        if name in GROUPS:
+            module = importlib.import_module(f"panmun.cli.{name}")
+            group = typer.main.get_group(module.app)
+            group.name = name
+            return group
+        return super().get_command(ctx, name)
+
 
 app = typer.Typer(
     name="panmun",
+    cls=LazyGroups,
     help="panmun: an analytical workbench for the Korean Peninsula peace process.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-app.add_typer(kb.app, name="kb")
-app.add_typer(agreements.app, name="agreements")
-app.add_typer(events.app, name="events")
-app.add_typer(environment.app, name="environment")
-app.add_typer(forecast.app, name="forecast")
-app.add_typer(ingest.app, name="ingest")
-app.add_typer(vectors.app, name="vectors")
-app.add_typer(armscontrol.app, name="armscontrol")
-app.add_typer(actors.app, name="actors")
-app.add_typer(roadmap.app, name="roadmap")
-app.add_typer(users.app, name="users")
-app.command("brief")(brief.brief)
+app.command("brief", epilog="Example: panmun brief --out briefing.html --at 2026-11-30")(brief.brief)
 app.command("serve")(serve.serve)
 
 
@@ -68,29 +67,47 @@ def main_options(
     ctx.obj = {"db": db}
 
 
-@app.command("init")
+@app.command("init", epilog="Example: panmun init")
 def init(ctx: typer.Context, fmt: Format = FormatOption) -> None:
     """Create the store if needed and load the built-in knowledge base (idempotent)."""
     with store_from(ctx) as store:
         summary = {"store": store.path, "schema_version": store.schema_version, **store.counts()}
-    render_mapping(summary, fmt, title="panmun store")
+    emit(Output(fields=summary, title="panmun store"), fmt)
 
 
 def _print_error(exc: PanmunError) -> None:
+    from rich.markup import escape  # a message quotes what the user typed: never markup
+
     err = console(stderr=True)
     if isinstance(exc, ValidationError):
         err.print(f"[bold red]error:[/] {len(exc.problems)} problem(s) found", highlight=False)
         for p in exc.problems:
             err.print(f"  {p}", highlight=False, markup=False)
     else:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
     if exc.hint:
-        err.print(exc.hint, highlight=False)
+        err.print(exc.hint, highlight=False, markup=False)
+
+
+def _check_text(argv: list[str]) -> None:
+    """Refuse arguments that are not text: bytes that are not UTF-8 reach Python as lone
+    surrogates, which no file, store or terminal can hold; a NUL ends a C string."""
+    for i, arg in enumerate(argv, start=1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = arg.encode("utf-8", "backslashreplace").decode()
+            raise InputError(f"argument {i} ({shown!r}) is not valid UTF-8 text",
+                             hint="Type the value again, or check the terminal's encoding (UTF-8 is "
+                                  "expected).") from None
+        if "\x00" in arg:
+            raise InputError(f"argument {i} contains a NUL character")
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line with ``argv``; return the exit status."""
     try:
+        _check_text(sys.argv[1:] if argv is None else argv)
         result = app(args=argv, prog_name="panmun", standalone_mode=False)
         return result if isinstance(result, int) else 0
     except PanmunError as exc:
@@ -104,14 +121,29 @@ def main(argv: list[str] | None = None) -> int:
     except typer.TyperException as exc:  # usage errors: unknown option, bad value
         exc.show()
         return exc.exit_code
+    except OSError as exc:   # a file or device the command was pointed at cannot be used
+        from rich.markup import escape
+
+        where = f"{escape(str(exc.filename))}: " if exc.filename is not None else ""
+        console(stderr=True).print(f"[bold red]error:[/] {where}{escape(exc.strerror or str(exc))}",
+                                   highlight=False)
+        console(stderr=True).print("Check the files and folders the command names (and the free disk space).",
+                                   highlight=False, markup=False)
+        return 2
     except Exception as exc:  # a bug: say so plainly, show the traceback only on request
-        if os.environ.get("PANMUN_DEBUG"):
-            raise
-        console(stderr=True).print(
-            f"[bold red]internal error:[/] {type(exc).__name__}: {exc}\n"
-            "This is a bug in panmun. Run again with PANMUN_DEBUG=1 for the traceback and "
-            "report it with the command you ran.", highlight=False, markup=True)
-        return 1
+        return _internal_error(exc)
+
+
+def _internal_error(exc: Exception) -> int:
+    if os.environ.get("PANMUN_DEBUG"):
+        raise exc
+    from rich.markup import escape
+
+    console(stderr=True).print(
+        f"[bold red]internal error:[/] {type(exc).__name__}: {escape(str(exc))}\n"
+        "This is a bug in panmun. Run again with PANMUN_DEBUG=1 for the traceback and "
+        "report it with the command you ran.", highlight=False, markup=True)
+    return 1
 
 
 def run() -> None:

@@ -8,22 +8,34 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 import typer
 
-from panmun.cli.common import FormatOption, store_from
-from panmun.cli.output import Format, console, render, render_mapping
+from panmun import limits
+from panmun.cli.common import (
+    FormatOption,
+    SeedOption,
+    TableOption,
+    chart_option,
+    input_file,
+    output_file,
+    store_from,
+)
+from panmun.cli.output import Format, Output, Table, console, emit, say
 from panmun.errors import InputError
 
 app = typer.Typer(help="Roadmap: sequenced, reciprocal steps that each party can accept (CP-SAT planner).",
                   no_args_is_help=True)
 
-ConstraintsOption = typer.Option(None, "--constraints", help="A constraints YAML file (default: the built-in "
+ConstraintsOption = typer.Option(None, "--constraints", callback=input_file,
+                                 help="A constraints YAML file (default: the built-in "
                                  "one; format in docs/roadmap.md).")
-HorizonOption = typer.Option(None, "--horizon", help="Months planned (overrides the constraints file).")
+HorizonOption = typer.Option(None, "--horizon", min=1, max=limits.MAX_HORIZON,
+                             help="Months planned (overrides the constraints file).")
 ObjectiveOption = typer.Option("progress", "--objective", help="progress (the three vectors and exchange at "
                                "the horizon), risk (lowest deadly-clash risk), or one vector: "
                                "denuclearization, peace_regime, arms_control, exchange.")
+TimeLimitOption = typer.Option(10.0, "--time-limit", min=0.1, max=3600.0,
+                               help="Seconds per solver stage (two stages per plan).")
 VECTORS_SHOWN = ("denuclearization", "peace_regime", "arms_control", "trust")
 
 
@@ -31,8 +43,6 @@ def _inputs(constraints: Path | None, horizon: int | None):
     from panmun.roadmap.catalogue import load_catalogue
     from panmun.roadmap.ranking import load_constraints
 
-    if horizon is not None and not 1 <= horizon <= 360:
-        raise InputError(f"--horizon {horizon}: give 1 to 360 months")
     steps = load_catalogue()
     return steps, load_constraints(constraints, steps, horizon)
 
@@ -43,7 +53,7 @@ def _base_rates(ctx: typer.Context, runs: int, seed: int):
     return calibrate(store_from(ctx)).posterior.draw(runs, seed)
 
 
-@app.command("steps")
+@app.command("steps", epilog="Example: panmun roadmap steps --vector arms-control")
 def steps_(vector: str | None = typer.Option(None, "--vector", help="Only this vector's steps."),
            fmt: Format = FormatOption) -> None:
     """The step catalogue: who takes each step, what it needs, what it is worth to each party."""
@@ -55,36 +65,35 @@ def steps_(vector: str | None = typer.Option(None, "--vector", help="Only this v
         if vector.replace("-", "_") not in VECTORS:
             raise InputError(f"--vector {vector!r}: choose one of {', '.join(VECTORS)}")
         steps = {k: s for k, s in steps.items() if s.vector == vector.replace("-", "_")}
-    render(steps_table(steps), fmt, title=f"Step catalogue ({len(steps)} steps; values -3..+3 per party)",
-           columns=["id", "actors", "vector", "advance", "prerequisites", "duration", "lead", "value"])
+    emit(Output({"steps": Table(steps_table(steps), f"Step catalogue ({len(steps)} steps; values -3..+3 per "
+                                "party)", ["id", "actors", "vector", "advance", "prerequisites", "duration",
+                                           "lead", "value"])}), fmt)
 
 
-@app.command("plan")
+@app.command("plan", epilog="Example: panmun roadmap plan --horizon 36 --runs 100 --alternatives 1 "
+             "--time-limit 2\n\nExit status 1 when no plan satisfies the constraints (the JSON names "
+             "the conflicting ones).")
 def plan_(ctx: typer.Context,
           horizon: int | None = HorizonOption,
           objective: str = ObjectiveOption,
           constraints: Path | None = ConstraintsOption,
-          alternatives: int = typer.Option(2, "--alternatives", help="Further plans with other step sets."),
-          runs: int = typer.Option(1000, "--runs", help="Runs of the three-vector model per plan."),
-          seed: int = typer.Option(0, "--seed", help="Seed of the model runs and posterior draws."),
-          time_limit: float = typer.Option(10.0, "--time-limit",
-                                           help="Seconds per solver stage (two stages per plan)."),
-          chart: Path | None = typer.Option(None, "--chart",
-                                            help="Write the best plan's timeline (PNG/SVG)."),
-          balance_chart: Path | None = typer.Option(
-              None, "--balance-chart", help="Write the best plan's reciprocity balances (PNG/SVG)."),
-          save_plan: Path | None = typer.Option(None, "--save-plan", help="Write the best plan as a plan "
-                                                "file (YAML) that `panmun roadmap check` reads."),
+          alternatives: int = typer.Option(2, "--alternatives", min=0, max=10,
+                                           help="Further plans with other step sets."),
+          runs: int = typer.Option(1000, "--runs", min=10, max=limits.MAX_PLAN_RUNS,
+                                   help="Runs of the three-vector model per plan."),
+          seed: int = SeedOption,
+          time_limit: float = TimeLimitOption,
+          chart: Path | None = chart_option("Write the best plan's timeline (PNG, SVG or PDF)."),
+          balance_chart: Path | None = chart_option(
+              "Write the best plan's reciprocity balances (PNG, SVG or PDF).", "--balance-chart"),
+          save_plan: Path | None = typer.Option(None, "--save-plan", callback=output_file,
+                                                help="Write the best plan as a plan file (YAML) that "
+                                                     "`panmun roadmap check` reads."),
+          table: str | None = TableOption,
           fmt: Format = FormatOption) -> None:
     """Find the best sequences of steps, judge them in the three-vector and clash-risk models."""
     from panmun.roadmap.ranking import best_plans, plan_record
 
-    if alternatives < 0 or alternatives > 10:
-        raise InputError(f"--alternatives {alternatives}: give 0 to 10")
-    if runs < 10:
-        raise InputError(f"--runs {runs}: give at least 10")
-    if time_limit <= 0:
-        raise InputError(f"--time-limit {time_limit}: give a positive number of seconds")
     steps, c = _inputs(constraints, horizon)
     base = _base_rates(ctx, 400, seed)
     with console(stderr=True).status(f"Planning {len(steps)} steps over {c.horizon} months "
@@ -101,22 +110,20 @@ def plan_(ctx: typer.Context,
 
         write_plan(save_plan, roadmap.best.schedule, c.start, name=f"best-{objective.replace('_', '-')}",
                    title=f"The planner's best plan ({objective}, horizon {c.horizon} months)")
-    if fmt == Format.json:
-        render_mapping({"objective": objective, "horizon": c.horizon, "start": c.start, "feasible": True,
-                        "solver_seconds": roadmap.seconds, "plans": records}, fmt)
-        return
-    if fmt == Format.csv:
-        rows = [{"plan": r["rank"], **step} for r in records for step in r["steps"]]
-        render(pd.DataFrame(rows), fmt)
-        return
-    render(_summary_table(records), fmt, title=f"Plans ranked ({objective}); horizon {c.horizon} months "
-           f"from {c.start}; solver {roadmap.seconds:.1f} s")
     best = records[0]
-    render(pd.DataFrame(best["steps"]), fmt, title="The best plan, step by step (why_here: what stops an "
-           "earlier start)", columns=["start_month", "step", "actors", "vector", "verified", "why_here"])
+    out = Output({
+        "plans": Table(_summary_table(records), f"Plans ranked ({objective}); horizon {c.horizon} months "
+                       f"from {c.start}; solver {roadmap.seconds:.1f} s"),
+        "steps": Table(best["steps"] if fmt == Format.table
+                       else [{"plan": r["rank"], **step} for r in records for step in r["steps"]],
+                       "The best plan, step by step (why_here: what stops an earlier start)",
+                       ["start_month", "step", "actors", "vector", "verified", "why_here"])},
+        document={"objective": objective, "horizon": c.horizon, "start": c.start, "feasible": True,
+                  "solver_seconds": roadmap.seconds, "plans": records})
+    emit(out, fmt, table or ("steps" if fmt == Format.csv else None))
 
 
-def _summary_table(records: list[dict]) -> pd.DataFrame:
+def _summary_table(records: list[dict]) -> list[dict]:
     rows = []
     for r in records:
         row = {"rank": r["rank"], "steps": len(r["steps"]), "surrogate": round(r["surrogate_progress"], 3),
@@ -131,16 +138,17 @@ def _summary_table(records: list[dict]) -> pd.DataFrame:
             row["P(deadly clash, 1 y)"] = f"{q['median']:.3f} [{q['low']:.3f}, {q['high']:.3f}]"
         row["clearly better than next"] = r["clearly_better_than_next"]
         rows.append(row)
-    return pd.DataFrame(rows)
+    return rows
 
 
 def _print_conflicts(roadmap, fmt: Format) -> None:
     conflicts = [{"kind": x.kind, "constraint": x.label} for x in roadmap.conflicts]
-    if fmt == Format.json:
-        render_mapping({"objective": roadmap.objective, "feasible": False, "conflicts": conflicts}, fmt)
-        return
-    render(pd.DataFrame(conflicts), fmt, title="No plan satisfies the constraints: these cannot hold "
-           f"together within {roadmap.constraints.horizon} months (relax one of them)")
+    say(f"no plan satisfies the constraints within {roadmap.constraints.horizon} months: "
+        f"{len(conflicts)} of them cannot hold together")
+    title = ("No plan satisfies the constraints: these cannot hold together within "
+             f"{roadmap.constraints.horizon} months (relax one of them)")
+    emit(Output({"conflicts": Table(conflicts, title, ["kind", "constraint"])},
+                document={"objective": roadmap.objective, "feasible": False, "conflicts": conflicts}), fmt)
 
 
 def _charts(roadmap, chart: Path | None, balance_chart: Path | None) -> None:
@@ -153,12 +161,16 @@ def _charts(roadmap, chart: Path | None, balance_chart: Path | None) -> None:
         charts.save(charts.balance_figure(explain.balance_table(steps, schedule, c)), balance_chart)
 
 
-@app.command("check")
-def check_(plan_file: Path = typer.Argument(..., help="A plan YAML file (format in docs/roadmap.md)."),
+@app.command("check", epilog="Example: panmun roadmap check plan.yaml\n\nExit status 1 when the plan "
+             "breaks a rule.")
+def check_(plan_file: Path = typer.Argument(..., callback=input_file,
+                                            help="A plan YAML file (format in docs/roadmap.md)."),
            constraints: Path | None = ConstraintsOption,
            horizon: int | None = HorizonOption,
            fmt: Format = FormatOption) -> None:
     """Check your own plan against the rules: every broken one, where and when (exit 1 if any)."""
+    import pandas as pd
+
     from panmun.roadmap import rules
     from panmun.roadmap.files import month_label, read_plan
 
@@ -174,40 +186,39 @@ def check_(plan_file: Path = typer.Argument(..., help="A plan YAML file (format 
                            "month": "" if v.month is None else month_label(c.start, v.month),
                            "problem": v.message} for v in found],
                          columns=["kind", "step", "party", "month", "problem"])
-    if fmt == Format.json:
-        render_mapping({"plan": plan.name, "start": plan.start, "steps": len(plan.items),
-                        "admissible": not found,
-                        "violations": frame.to_dict("records"),
-                        "surrogate_progress": rules.progress(steps, plan.month_of(), c)}, fmt)
-    elif found:
-        render(frame, fmt, title=f"{plan_file}: {len(found)} broken rule(s)")
-    else:
-        console().print(f"{plan_file}: the plan keeps every rule ({len(plan.items)} steps, horizon "
-                        f"{c.horizon} months).")
+    out = Output({"violations": Table(frame, f"{plan_file}: {len(found)} broken rule(s)")},
+                 document={"plan": plan.name, "start": plan.start, "steps": len(plan.items),
+                           "admissible": not found,
+                           "violations": frame.to_dict("records"),
+                           "surrogate_progress": rules.progress(steps, plan.month_of(), c)})
+    if not found:
+        out.notes.append(f"{plan_file}: the plan keeps every rule ({len(plan.items)} steps, horizon "
+                         f"{c.horizon} months).")
+    emit(out, fmt)
     if found:
+        say(f"{plan_file}: the plan breaks {len(found)} rule(s)")
         raise typer.Exit(1)
 
 
-@app.command("tasks")
+@app.command("tasks", epilog="Example: panmun roadmap tasks --horizon 36 --per-actor 2 --time-limit 2")
 def tasks_(ctx: typer.Context,
            constraints: Path | None = ConstraintsOption,
            horizon: int | None = HorizonOption,
            objective: str = ObjectiveOption,
-           per_actor: int = typer.Option(3, "--per-actor", help="Tasks listed per actor."),
+           per_actor: int = typer.Option(3, "--per-actor", min=1, max=100, help="Tasks listed per actor."),
+           time_limit: float = TimeLimitOption,
            fmt: Format = FormatOption) -> None:
     """What each actor would do next under the best plan."""
     from panmun.roadmap.explain import tasks
     from panmun.roadmap.ranking import best_plans
 
-    if per_actor < 1:
-        raise InputError(f"--per-actor {per_actor}: give 1 or more")
     steps, c = _inputs(constraints, horizon)
     base = _base_rates(ctx, 400, 0) if objective == "risk" else None
     with console(stderr=True).status("Planning ..."):
         roadmap = best_plans(c, steps, objective=objective, alternatives=0, base_rates=base,
-                             evaluate_plans=False)
+                             evaluate_plans=False, time_limit=time_limit)
     if not roadmap.feasible:
         _print_conflicts(roadmap, fmt)
         raise typer.Exit(1)
-    render(tasks(steps, roadmap.best.schedule, c, per_actor=per_actor), fmt,
-           title=f"Next tasks per actor under the best plan ({objective})")
+    emit(Output({"tasks": Table(tasks(steps, roadmap.best.schedule, c, per_actor=per_actor),
+                                f"Next tasks per actor under the best plan ({objective})")}), fmt)

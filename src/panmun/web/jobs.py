@@ -113,7 +113,7 @@ def run_roadmap(steps, constraints, objective: str, alternatives: int, time_limi
                 folder: str) -> dict:
     """Plans found, judged and ranked (:func:`panmun.roadmap.ranking.best_plans`): the same JSON as
     ``panmun roadmap plan --format json`` (1,000 model runs per plan, seed 0)."""
-    from panmun.cli.output import jsonable
+    from panmun.jsonify import jsonable
     from panmun.roadmap.ranking import best_plans, plan_record
 
     report_progress(folder, 0.0)

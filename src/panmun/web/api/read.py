@@ -29,10 +29,10 @@ from pydantic import BaseModel, BeforeValidator, Field
 from panmun._version import __version__
 from panmun.actors.roles import MODELS
 from panmun.armscontrol.packages import BUILTIN
-from panmun.cli.output import jsonable, records
 from panmun.environment.dyads import DYADS
 from panmun.environment.forecast.targets import TARGETS
 from panmun.errors import NotFoundError
+from panmun.jsonify import jsonable, records
 from panmun.roadmap.steps import VECTORS
 from panmun.store.db import Store
 from panmun.web.deps import store

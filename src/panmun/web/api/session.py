@@ -11,7 +11,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from panmun.cli.output import records
+from panmun.jsonify import records
 from panmun.store.db import Store
 from panmun.web import auth
 from panmun.web.deps import SESSION_COOKIE, current_user, require, store
