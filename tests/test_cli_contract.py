@@ -20,10 +20,8 @@ import csv
 import io
 import json
 import os
-import shutil
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -33,7 +31,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from panmun.cli import reference
 
-from conftest import FIXTURES, OVERLAYS
+from examples import NEEDS_ACCOUNT, PASSWORD, lay_out
 
 DOCS = Path(__file__).parent.parent / "docs"
 COMMANDS = dict(reference.leaf_commands())
@@ -42,29 +40,8 @@ DATA = {path: cmd for path, cmd in COMMANDS.items() if reference.has_format(cmd)
 EXAMPLES = [(path, args[len(path.split()):]) for path, cmd in DATA.items()
             for args in reference.examples(cmd)]
 FORMATS = ("table", "csv", "json")
-PASSWORD = "correct horse battery staple\n"
-
-#: Commands whose examples act on an account that must exist first.
-NEEDS_ACCOUNT = {"users remove", "users role", "users token"}
 #: Commands that document exit status 1 for a result (a plan that breaks a rule, no plan).
 EXIT_ONE = {"roadmap check", "roadmap plan", "roadmap tasks"}
-
-
-def _example_files(folder: Path) -> None:
-    """The files the examples name, in the folder they run in."""
-    ingest = FIXTURES / "ingest"
-    with zipfile.ZipFile(folder / "20160728.export.CSV.zip", "w") as z:
-        z.write(ingest / "gdelt1_sample.tsv", "20160728.export.CSV")
-    with zipfile.ZipFile(folder / "20170701000000.export.CSV.zip", "w") as z:
-        z.write(ingest / "gdelt2_from_gdelt1_sample.tsv", "20170701000000.export.CSV")
-    for source, name in (("icews_from_kb_2018.tsv", "events.2016.tab"),
-                         ("polecat_from_plover_gsr.tsv", "ngecEvents.20230101.txt"),
-                         ("acled_post2023.csv", "acled-korea.csv"), ("team_events.csv", "events.csv")):
-        shutil.copy(ingest / source, folder / name)
-    shutil.copy(FIXTURES / "cns_user_sample.csv", folder / "north_korea_missile_test_database.csv")
-    shutil.copytree(OVERLAYS / "worked", folder / "my-overlay")
-    for name in ("actors.csv", "plan.yaml"):
-        shutil.copy(FIXTURES / "cli" / name, folder / name)
 
 
 @pytest.fixture
@@ -72,7 +49,7 @@ def workdir(tmp_path, monkeypatch, db_path):
     """A folder holding the example files, as the current directory, over a private store."""
     folder = tmp_path / "work"
     folder.mkdir()
-    _example_files(folder)
+    lay_out(folder)
     monkeypatch.chdir(folder)
     monkeypatch.setattr(sys, "stdin", io.StringIO(PASSWORD))
     return folder

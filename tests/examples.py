@@ -1,0 +1,34 @@
+"""The files the documented command examples name (docs/cli.md), laid out in a folder.
+
+Used by the contract tests and by the smoke test of an installed wheel (.ci/smoke_installed.py),
+which runs the same examples outside the source tree.
+"""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+FIXTURES = Path(__file__).parent / "fixtures"
+#: The password the examples of ``panmun users`` read on standard input.
+PASSWORD = "correct horse battery staple\n"
+#: Commands whose examples act on the account ``kim``, which must exist first.
+NEEDS_ACCOUNT = {"users remove", "users role", "users token"}
+
+
+def lay_out(folder: Path) -> None:
+    """Copy the example files into ``folder`` under the names the examples use."""
+    ingest = FIXTURES / "ingest"
+    with zipfile.ZipFile(folder / "20160728.export.CSV.zip", "w") as z:
+        z.write(ingest / "gdelt1_sample.tsv", "20160728.export.CSV")
+    with zipfile.ZipFile(folder / "20170701000000.export.CSV.zip", "w") as z:
+        z.write(ingest / "gdelt2_from_gdelt1_sample.tsv", "20170701000000.export.CSV")
+    for source, name in (("icews_from_kb_2018.tsv", "events.2016.tab"),
+                         ("polecat_from_plover_gsr.tsv", "ngecEvents.20230101.txt"),
+                         ("acled_post2023.csv", "acled-korea.csv"), ("team_events.csv", "events.csv")):
+        shutil.copy(ingest / source, folder / name)
+    shutil.copy(FIXTURES / "cns_user_sample.csv", folder / "north_korea_missile_test_database.csv")
+    shutil.copytree(FIXTURES / "overlays" / "worked", folder / "my-overlay")
+    for name in ("actors.csv", "plan.yaml"):
+        shutil.copy(FIXTURES / "cli" / name, folder / name)
