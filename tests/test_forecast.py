@@ -16,7 +16,7 @@ from sklearn.metrics import average_precision_score, brier_score_loss, log_loss
 
 from panmun.environment.forecast import ForecastSettings, forecast_data, monthly_target, predict_next
 from panmun.environment.forecast import metrics as m
-from panmun.environment.forecast.backtest import feature_table, rolling_forecasts, run_backtest
+from panmun.environment.forecast.backtest import paths_for, run_backtest
 from panmun.environment.forecast.features import history_features
 from panmun.environment.forecast.models import climatology, fit_logistic, markov, persistence
 from panmun.environment.forecast.months import last_full_month, month_index, parse_month
@@ -87,9 +87,10 @@ def test_baselines_on_hand_worked_cases():
     assert markov(lag, y, np.array([1, 0])).tolist() == pytest.approx([(1 + 0.5) / 3, (2 + 0.5) / 4])
 
 
-def _history_reference(y: list[int]) -> list[dict]:
+def _history_reference(y: list[int], days: list[int]) -> list[dict]:
     """A plain loop over months, written independently of the vectorised code."""
     rows = []
+    lam = 2 ** (-1 / 3)
     for t in range(len(y) + 1):
         past = y[:t]
         row = {"lag1": past[-1] if past else 0}
@@ -97,15 +98,19 @@ def _history_reference(y: list[int]) -> list[dict]:
             row[f"frac{k}"] = sum(past[-k:]) / k
         hits = [i for i, v in enumerate(past) if v]
         row["log_months_since"] = math.log(t - hits[-1]) if hits else math.log(t + 1)
+        for k in (1, 3, 6):
+            row[f"log_days{k}"] = math.log(1 + sum(days[max(0, t - k):t]))
+        row["ewma3"] = (1 - lam) * sum(lam ** (i - 1) * y[t - i] for i in range(1, t + 1))
         rows.append(row)
     return rows
 
 
 def test_history_features_match_a_plain_loop():
     rng = np.random.default_rng(7)
-    y = (rng.random(40) < 0.35).astype(int).tolist()
-    got = history_features(np.array(y)).to_dict(orient="records")
-    for a, b in zip(got, _history_reference(y), strict=True):
+    y = (rng.random(40) < 0.35).astype(int)
+    days = (y * rng.integers(1, 5, size=40)).tolist()
+    got = history_features(y, np.array(days)).to_dict(orient="records")
+    for a, b in zip(got, _history_reference(y.tolist(), days), strict=True):
         assert a == pytest.approx(b)
 
 
@@ -154,8 +159,20 @@ def test_missile_target_reads_cns_then_the_store(store):
     assert _y(s, "2012-12") == 0                  # Unha-3 is a space launch vehicle: left out
     assert _y(s, "2017-07") == 1 and _y(s, "2018-06") == 0
     assert _y(s, "2022-03") == 1                  # from the curated record (2022-03-24 ICBM)
-    assert _y(s, "2024-01") == 0                  # a border incident, not a launch
-    assert s.kb_check["cns_launch_months"] == s.kb_check["kb_lists"] == 19
+    incident_only = store.query(
+        """SELECT DISTINCT strftime(date, '%Y-%m') AS month FROM events
+           WHERE actor1 = 'PRK' AND type = 'border-incident' AND date > '2021-10-31'
+             AND strftime(date, '%Y-%m') NOT IN (SELECT strftime(date, '%Y-%m') FROM events
+                                                 WHERE actor1 = 'PRK' AND type = 'missile-launch')""")
+    for month in incident_only["month"]:
+        assert _y(s, month) == 0                  # a border incident, not a launch
+    frame = s.frame.set_index("month")
+    assert (frame.loc["2006-07", "days"], frame.loc["2006-07", "cns_rows"]) == (1, 6)   # one salvo day
+    assert frame.loc["1993-05", "days"] == 2      # 29 and 30 May 1993
+    assert ((frame["days"] > 0) == (frame["y"] == 1)).all()
+    check = s.kb_check                            # counts depend on the knowledge base: none fixed
+    assert 0 < check["kb_lists"] <= check["cns_launch_months"]
+    assert check["kb_launch_months_after_cns"] == int(s.frame.loc[s.frame["coverage"] == "store", "y"].sum())
 
 
 def test_provocation_target_adds_space_launches_tests_and_border_incidents(store):
@@ -188,27 +205,60 @@ def test_unknown_target_is_an_input_error(store):
 
 # --- the backtest --------------------------------------------------------------------------
 
-def test_backtest_never_uses_future_outcomes(store):
-    """Flipping month T's outcome leaves every forecast up to T unchanged, and changes later ones."""
+def _flipped(data, pos: int):
+    """The same data with month ``pos``'s outcome flipped (and its launch days to match)."""
+    frame = data.series.frame.copy()
+    frame.loc[pos, "y"] = 1 - frame.loc[pos, "y"]
+    frame.loc[pos, "days"] = int(frame.loc[pos, "y"]) * 2
+    return dataclasses.replace(data, series=dataclasses.replace(data.series, frame=frame))
+
+
+def test_no_forecast_at_t_reads_month_t_or_later(store):
+    """Flipping month T's outcome leaves every model's forecast (probability, launch-day
+    distribution, h-month probability, combination weights, per-origin choices) for months
+    up to T unchanged, and changes later ones."""
     data = forecast_data(store, "missile-launch", until=dt.date(2026, 11, 29))
     frame = data.series.frame
     first = int(np.flatnonzero(frame["month"] == "2015-01")[0])
-    last, flip = first + 35, first + 20
+    last, flip = first + 30, first + 18
     settings = ForecastSettings()
-    y = data.y.copy()
-    before, _ = rolling_forecasts(y, feature_table(y, data.context), first, last, settings)
-    y[flip] = 1 - y[flip]
-    after, _ = rolling_forecasts(y, feature_table(y, data.context), first, last, settings)
-    upto = before["pos"] <= flip
-    pd.testing.assert_frame_equal(before[upto], after[upto])
-    assert not np.allclose(before.loc[~upto, "logistic"], after.loc[~upto, "logistic"])
+    before = paths_for(data, first, last, settings)
+    after = paths_for(_flipped(data, flip), first, last, settings)
+    upto = before.positions <= flip
+    pd.testing.assert_frame_equal(before.binary[upto], after.binary[upto])
+    for model, pmf in before.counts.items():
+        np.testing.assert_array_equal(pmf[upto], after.counts[model][upto], err_msg=model)
+    for h, frame_h in before.horizons.items():
+        pd.testing.assert_frame_equal(frame_h[upto], after.horizons[h][upto])
+    pd.testing.assert_frame_equal(before.weights[upto], after.weights[upto])
+    pd.testing.assert_frame_equal(before.choices[upto], after.choices[upto])
+    later = ~upto
+    for model in ("logistic", "dynamic", "ewma", "markov"):
+        assert not np.allclose(before.binary.loc[later, model], after.binary.loc[later, model]), model
+    assert not np.allclose(before.counts["dynamic"][later], after.counts["dynamic"][later])
+
+
+def test_forecasts_do_not_depend_on_where_the_backtest_starts(store):
+    data = forecast_data(store, "missile-launch", until=dt.date(2019, 12, 31))
+    frame = data.series.frame
+    a = int(np.flatnonzero(frame["month"] == "2017-01")[0])
+    settings = ForecastSettings()
+    early = paths_for(data, a - 14, a + 6, settings)
+    late = paths_for(data, a, a + 6, settings)
+    pd.testing.assert_frame_equal(early.binary.loc[a:], late.binary)
+    np.testing.assert_allclose(early.counts["stack"][-7:], late.counts["stack"])
 
 
 def test_run_backtest_scores_and_reliability(store):
     data = forecast_data(store, "missile-launch", until=dt.date(2026, 11, 29))
     r = run_backtest(data, "2012-01", "2021-10")
     assert r.n_months == 118 and r.end == "2021-10"
-    assert set(r.scores["model"]) == {"climatology", "persistence", "markov", "logistic", "logistic-history"}
+    assert set(r.scores["model"]) == {"climatology", "persistence", "markov", "moving-average", "ewma",
+                                      "dynamic", "regime", "logistic", "logistic-history", "stack"}
+    assert r.best_baseline in {"climatology", "persistence", "markov", "moving-average", "ewma"}
+    best = r.scores.set_index("model")["brier"]
+    assert best[r.best_baseline] == min(best[m] for m in ("climatology", "persistence", "markov",
+                                                          "moving-average", "ewma"))
     row = r.scores.set_index("model").loc["logistic"]
     f = r.forecasts
     assert row["brier"] == pytest.approx(brier_score_loss(f["y"], f["logistic"]))

@@ -23,8 +23,12 @@ if TYPE_CHECKING:
 
 MODEL_COLOURS = {
     "climatology": "#7f7f7f", "persistence": "#e08214", "markov": "#7b3294",
-    "logistic": "#0571b0", "logistic-history": "#4dac26",
+    "logistic": "#0571b0", "logistic-history": "#4dac26", "moving-average": "#b35806",
+    "ewma": "#8c510a", "dynamic": "#01665e", "regime": "#c51b7d", "stack": "#d7191c",
 }
+#: Models whose reliability diagrams the briefing shows (with the chosen model and the best
+#: baseline, when they are not among them).
+RELIABILITY_MODELS = ("climatology", "markov", "ewma", "dynamic", "regime", "stack")
 BACKTEST_TARGET = "missile-launch"
 #: Bootstrap refits behind the next-month intervals in the briefing (fewer than the CLI's
 #: default, to keep the briefing quick; the interval is a 90% percentile interval either way).
@@ -37,12 +41,12 @@ def _style(ax) -> None:
     ax.set_axisbelow(True)
 
 
-def reliability_chart(reliability: pd.DataFrame) -> str:
+def reliability_chart(reliability: pd.DataFrame, models: tuple[str, ...] | None = None) -> str:
     """One panel per model: observed frequency against mean forecast per bin (marker area ∝
     forecasts in the bin, bars the 90% Wilson interval), with the diagonal of perfect
     reliability."""
-    models = list(dict.fromkeys(reliability["model"]))
-    fig = Figure(figsize=(10, 2.7))
+    models = list(models or dict.fromkeys(reliability["model"]))
+    fig = Figure(figsize=(max(10, 1.9 * len(models)), 2.7))
     axes = fig.subplots(1, len(models), sharey=True)
     for ax, model in zip(np.atleast_1d(axes), models, strict=True):
         grp = reliability[(reliability["model"] == model) & (reliability["n"] > 0)]
@@ -65,8 +69,34 @@ def reliability_chart(reliability: pd.DataFrame) -> str:
     return to_svg(fig)
 
 
+def track_chart(track: pd.DataFrame) -> str:
+    """The track record: each month's forecast of the chosen model and of the best baseline
+    with the months that had a launch marked (top), and the running Brier score of each
+    (bottom)."""
+    x = pd.to_datetime(track["month"] + "-01")
+    chosen, baseline = track["chosen_model"].iloc[0], track["best_baseline"].iloc[0]
+    fig = Figure(figsize=(9, 4.2))
+    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 2])
+    for ax, cols, label in ((top, ("chosen", "baseline"), "P(launch in month)"),
+                            (bottom, ("running_brier_chosen", "running_brier_baseline"), "running Brier")):
+        for col, model in zip(cols, (chosen, baseline), strict=True):
+            ax.plot(x, track[col], marker="o", ms=3, lw=1.3, color=MODEL_COLOURS.get(model, "#333333"),
+                    label=f"{model} ({'chosen' if model == chosen else 'best baseline'})")
+        ax.set_ylabel(label, fontsize=8)
+        ax.tick_params(labelsize=7)
+        _style(ax)
+    hits = x[track["launch"].to_numpy() == 1]
+    top.scatter(hits, np.full(len(hits), 1.03), marker="|", s=60, color="#b00020",
+                label="month with a launch", clip_on=False)
+    top.set_ylim(0, 1.06)
+    top.legend(fontsize=7, frameon=False, ncol=3, loc="lower left")
+    top.set_title("Track record: the last months' forecasts against what happened", loc="left", fontsize=10)
+    fig.tight_layout()
+    return to_svg(fig)
+
+
 def forecasts_chart(result: BacktestResult,
-                    models: tuple[str, ...] = ("climatology", "markov", "logistic")) -> str:
+                    models: tuple[str, ...] = ("climatology", "ewma", "dynamic", "stack")) -> str:
     """The backtest's monthly forecasts over time, the months with the event marked, and the
     months decided by the store's curated record shaded."""
     f = result.forecasts
@@ -103,8 +133,8 @@ def _kb_sentence(kb_check: dict) -> str:
 
 
 def forecast_section(store: Store, at: dt.date) -> Section:
-    """Next-month probabilities of both targets, and the missile-launch backtest, using only
-    events dated on or before ``at``."""
+    """Next-month forecasts of both targets, the missile-launch backtest and its track record,
+    using only events dated on or before ``at``."""
     from panmun.environment.forecast import (
         TARGETS,
         ForecastSettings,
@@ -120,16 +150,28 @@ def forecast_section(store: Store, at: dt.date) -> Section:
         data = forecast_data(store, name, until=at)
         nxt = predict_next(data, settings)
         targets.append({"name": name, "description": spec.description, "next": nxt,
-                        "contributions": nxt.contributions.head(5)})
+                        "headline": nxt.headline(), "contributions": nxt.contributions.head(5)})
         if name == BACKTEST_TARGET:
             backtest_result = run_backtest(data, DEFAULT_START, None, settings)
     result = backtest_result
+    shown = tuple(dict.fromkeys((*RELIABILITY_MODELS, result.chosen, result.best_baseline)))
+    scores = result.scores.set_index("model")
+    periods = result.periods
     return Section("forecast", "Escalation forecasts", "forecast.html.j2", {
         "targets": targets,
         "backtest": result,
         "scores": result.scores,
+        "chosen_scores": scores.loc[result.chosen],
+        "baseline_scores": scores.loc[result.best_baseline],
+        "count_scores": result.count_scores,
+        "horizon_scores": result.horizon_scores,
+        "periods": periods[periods["model"].isin([result.chosen, result.chosen_count])
+                           & (((periods["score"] == "brier") & (periods["model"] == result.chosen))
+                              | ((periods["score"] == "crps") & (periods["model"] == result.chosen_count)))],
         "segments": result.segments,
-        "reliability_chart": reliability_chart(result.reliability),
+        "track": result.track,
+        "track_chart": track_chart(result.track),
+        "reliability_chart": reliability_chart(result.reliability, shown),
         "forecasts_chart": forecasts_chart(result),
         "kb_note": _kb_sentence(result.kb_check),
         "window": settings.window,

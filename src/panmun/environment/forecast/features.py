@@ -11,6 +11,13 @@ History of the target (computed from y alone, so a test can perturb y):
                                                                      the series count as 0)
     log_months_since_t = ln(t − max{i < t : y_i = 1})   (ln(t + 1) if no event yet)
 
+Recency of the launch days d_t (distinct days with the event in month t):
+
+    log_days{k}_t   = ln(1 + Σ_{i=1..k} d_{t-i})            k = 1, 3, 6   (launch days in the
+                                                                         last k months)
+    ewma3_t         = (1 − λ) Σ_{i≥1} λ^{i−1} y_{t−i},  λ = 2^(−1/3)  (the share of months with
+                      the event, weighted with a half-life of 3 months; 0..1)
+
 Calendar and context from the store's events (every source; counts are of events, each
 event counted once):
 
@@ -37,20 +44,35 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+from scipy.signal import lfilter
 
 from panmun.environment.forecast.months import month_label
 from panmun.environment.forecast.targets import PROVOCATION_TYPES
 from panmun.store.db import Store
 
 HISTORY_FEATURES: tuple[str, ...] = ("lag1", "frac3", "frac6", "frac12", "log_months_since")
+RECENCY_FEATURES: tuple[str, ...] = ("log_days1", "log_days3", "log_days6", "ewma3")
+DRIVER_FEATURES: tuple[str, ...] = ("exercise", "diplomacy6")
 CONTEXT_FEATURES: tuple[str, ...] = ("exercise", "diplomacy6", "conflict3", "cooperation3")
 SEASON_FEATURES: tuple[str, ...] = ("season_sin", "season_cos")
-ALL_FEATURES: tuple[str, ...] = HISTORY_FEATURES + CONTEXT_FEATURES + SEASON_FEATURES
+ALL_FEATURES: tuple[str, ...] = (HISTORY_FEATURES + RECENCY_FEATURES + CONTEXT_FEATURES
+                                 + SEASON_FEATURES)
+#: Feature sets by name (the frozen configuration names one for the ``logistic`` model).
+FEATURE_SETS: dict[str, tuple[str, ...]] = {
+    "history": HISTORY_FEATURES,
+    "history+recency": HISTORY_FEATURES + RECENCY_FEATURES,
+    "history+recency+drivers": HISTORY_FEATURES + RECENCY_FEATURES + DRIVER_FEATURES,
+    "history+context": HISTORY_FEATURES + CONTEXT_FEATURES,
+    "history+recency+context": HISTORY_FEATURES + RECENCY_FEATURES + CONTEXT_FEATURES,
+}
+EWMA3_DECAY = 2 ** (-1 / 3)
 
 
-def history_features(y: np.ndarray) -> pd.DataFrame:
-    """The history features for months 0..n (n + 1 rows) of a 0/1 series of length n."""
+def history_features(y: np.ndarray, days: np.ndarray | None = None) -> pd.DataFrame:
+    """The history and recency features for months 0..n (n + 1 rows) of a 0/1 series of
+    length n and its launch days (``days``; default y itself, one day per event month)."""
     y = np.asarray(y, dtype=float)
+    d = y if days is None else np.asarray(days, dtype=float)
     n = len(y)
     t = np.arange(n + 1)
     csum = np.concatenate([[0.0], np.cumsum(y)])          # csum[t] = Σ_{i<t} y_i
@@ -61,7 +83,18 @@ def history_features(y: np.ndarray) -> pd.DataFrame:
     last_before = np.concatenate([[-1], np.maximum.accumulate(last)]) if n else np.array([-1])
     since = np.where(last_before >= 0, t - last_before, t + 1)
     out["log_months_since"] = np.log(since)
+    dsum = np.concatenate([[0.0], np.cumsum(d)])
+    for k in (1, 3, 6):
+        out[f"log_days{k}"] = np.log1p(dsum - dsum[np.maximum(t - k, 0)])
+    out["ewma3"] = (1 - EWMA3_DECAY) * ewma_sums(y, EWMA3_DECAY)
     return pd.DataFrame(out)
+
+
+def ewma_sums(x: np.ndarray, decay: float) -> np.ndarray:
+    """S_t = Σ_{i=1..t} decay^(i−1) x_{t−i} for t = 0..n (n + 1 values; S_0 = 0), by the
+    recursion S_t = decay·S_{t−1} + x_{t−1}."""
+    x = np.asarray(x, dtype=float)
+    return np.concatenate([[0.0], lfilter([1.0], [1.0, -decay], x)])
 
 
 def _monthly_counts(store: Store, where: str, params: list, until: dt.date) -> pd.Series:

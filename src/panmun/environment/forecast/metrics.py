@@ -12,6 +12,27 @@ For forecasts p_t ∈ [0, 1] of outcomes y_t ∈ {0, 1}, t = 1..n:
     Brier skill      BSS = 1 − BS / BS_ref   (1 perfect, 0 no better than the reference,
                                               negative worse)
 
+Brier decomposition (Murphy 1973), forecasts grouped into K equal-width bins with n_k
+forecasts of mean f̄_k and observed frequency ō_k, ō the overall frequency:
+
+    reliability REL = (1/n) Σ_k n_k (f̄_k − ō_k)²     (0 best: forecasts mean what they say)
+    resolution  RES = (1/n) Σ_k n_k (ō_k − ō)²       (higher is better: forecasts sort months)
+    uncertainty UNC = ō (1 − ō)                      (the climatological Brier score of the
+                                                      sample: not the forecaster's doing)
+
+BS = REL − RES + UNC exactly when forecasts are constant within each bin; otherwise the
+difference (the within-bin terms) is reported as ``residual``.
+
+Diebold–Mariano comparison of two forecasts with losses L_{1,t}, L_{2,t} (e.g. squared
+errors): d_t = L_{1,t} − L_{2,t},
+
+    DM = d̄ / sqrt(V̂ / n),   V̂ = γ̂_0 + 2 Σ_{l=1..ℓ} (1 − l / (ℓ + 1)) γ̂_l
+
+(Newey–West long-run variance with the Bartlett kernel, γ̂_l the lag-l autocovariance of d
+with divisor n, ℓ = max(h − 1, ⌊4 (n / 100)^(2/9)⌋)), compared with Student's t with n − 1
+degrees of freedom (Harvey, Leybourne and Newbold 1997). DM < 0 means the first forecast has
+the lower loss; p is two-sided. The tests check V̂ against statsmodels' HAC standard error.
+
 Uncertainty: a moving-block bootstrap over months (blocks of 12 months keep the serial
 dependence of a monthly series) gives an interval for each skill score, and the Wilson
 score interval gives one for each observed frequency of the reliability table.
@@ -117,4 +138,63 @@ def skill_interval(sq_err: np.ndarray, sq_err_ref: np.ndarray, idx: np.ndarray,
         return float("nan"), float("nan")
     tail = (1 - level) / 2 * 100
     lo, hi = np.percentile(bss, [tail, 100 - tail])
+    return float(lo), float(hi)
+
+
+def brier_decomposition(p, y, bins: int = 10) -> dict[str, float]:
+    """Reliability, resolution and uncertainty of the Brier score (module docstring), and the
+    residual BS − (REL − RES + UNC) left by the within-bin spread of the forecasts."""
+    p, y = _arrays(p, y)
+    if not len(p):
+        return {"reliability": float("nan"), "resolution": float("nan"),
+                "uncertainty": float("nan"), "residual": float("nan")}
+    table = reliability_table(p, y, bins)
+    used = table[table["n"] > 0]
+    n, base = len(p), float(y.mean())
+    rel = float(np.sum(used["n"] * (used["mean_forecast"] - used["observed"]) ** 2) / n)
+    res = float(np.sum(used["n"] * (used["observed"] - base) ** 2) / n)
+    unc = base * (1 - base)
+    return {"reliability": rel, "resolution": res, "uncertainty": unc,
+            "residual": brier_score(p, y) - (rel - res + unc)}
+
+
+def newey_west_lag(n: int, horizon: int = 1) -> int:
+    """ℓ = max(h − 1, ⌊4 (n / 100)^(2/9)⌋)."""
+    return max(horizon - 1, int(4 * (n / 100) ** (2 / 9)))
+
+
+def long_run_variance(d: np.ndarray, lag: int) -> float:
+    """Newey–West (Bartlett) long-run variance of a series, autocovariances with divisor n."""
+    d = np.asarray(d, dtype=float)
+    n = len(d)
+    u = d - d.mean()
+    v = float(u @ u / n)
+    for lag_ in range(1, min(lag, n - 1) + 1):
+        v += 2 * (1 - lag_ / (lag + 1)) * float(u[lag_:] @ u[:-lag_] / n)
+    return v
+
+
+def diebold_mariano(loss_a: np.ndarray, loss_b: np.ndarray, horizon: int = 1) -> tuple[float, float]:
+    """DM statistic of loss_a − loss_b and its two-sided p-value (module docstring); NaN when
+    the two losses are identical or there are fewer than 3 months."""
+    from scipy.stats import t as student_t
+
+    d = np.asarray(loss_a, dtype=float) - np.asarray(loss_b, dtype=float)
+    n = len(d)
+    if n < 3:
+        return float("nan"), float("nan")
+    v = long_run_variance(d, newey_west_lag(n, horizon))
+    if not v > 1e-18:
+        return float("nan"), float("nan")
+    stat = float(d.mean() / np.sqrt(v / n))
+    return stat, float(2 * student_t.sf(abs(stat), n - 1))
+
+
+def mean_difference_interval(loss_a: np.ndarray, loss_b: np.ndarray, idx: np.ndarray,
+                             level: float = 0.90) -> tuple[float, float]:
+    """Block-bootstrap interval of mean(loss_a) − mean(loss_b) over resamples ``idx``."""
+    d = np.asarray(loss_a, dtype=float) - np.asarray(loss_b, dtype=float)
+    means = d[idx].mean(axis=1)
+    tail = (1 - level) / 2 * 100
+    lo, hi = np.percentile(means, [tail, 100 - tail])
     return float(lo), float(hi)
