@@ -4,6 +4,11 @@ By default the server listens on the loopback interface only. It has no TLS of i
 on any other interface passwords, session cookies and API tokens would cross the
 network in clear text, so a non-loopback ``--host`` is refused unless ``--public`` is given
 (for a trusted network, or behind a TLS-terminating reverse proxy: see docs/web.md).
+
+Proxy headers (``X-Forwarded-For``, ``X-Forwarded-Proto``) are ignored unless
+``--trusted-proxy ADDR`` names the reverse proxy (an address or a network; repeatable):
+uvicorn's own default, which believes them from any loopback client, is turned off, so no
+client can choose the address the server sees (docs/web-security.md).
 """
 
 from __future__ import annotations
@@ -26,6 +31,33 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def trusted_proxies(values: list[str]) -> tuple[str, ...]:
+    """The ``--trusted-proxy`` values as IP addresses or networks; InputError for anything else
+    (``*``, host names: trusting every client is the weakness this option exists to avoid)."""
+    out = []
+    for value in values:
+        for item in (v.strip() for v in value.split(",")):
+            try:
+                out.append(str(ipaddress.ip_network(item, strict=False)) if "/" in item
+                           else str(ipaddress.ip_address(item.strip("[]"))))
+            except ValueError as exc:
+                raise InputError(f"--trusted-proxy {item!r}: give the proxy's IP address or network "
+                                 "(e.g. 127.0.0.1 or 10.0.0.0/24)",
+                                 hint="Name the reverse proxy only.") from exc
+    return tuple(out)
+
+
+def _log_config(level: str) -> dict:
+    """uvicorn's logging, with the workbench's own messages (refused bodies, admin file) beside it."""
+    import copy
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["panmun"] = {"handlers": ["default"], "level": level.upper(), "propagate": False}
+    return config
+
+
 def serve(
     ctx: typer.Context,
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on (loopback by default)."),
@@ -39,6 +71,9 @@ def serve(
                                     "briefings)."),
     log_level: str = typer.Option("warning", "--log-level", help="uvicorn's log level (info logs every "
                                   "request)."),
+    trusted_proxy: list[str] = typer.Option([], "--trusted-proxy", help="Address or network of the "
+                                            "reverse proxy in front (repeatable): only its X-Forwarded-For "
+                                            "is believed. Without it the header is ignored."),
 ) -> None:
     """Start the web workbench: the dashboard at / and the API under /api (OpenAPI at /openapi.json)."""
     if not is_loopback(host) and not public:
@@ -50,14 +85,27 @@ def serve(
         raise InputError(f"--port {port}: give 1 to 65535")
     if not 1 <= job_workers <= 32:
         raise InputError(f"--job-workers {job_workers}: give 1 to 32")
+    proxies = trusted_proxies(trusted_proxy)
     import uvicorn
 
     from panmun.web.app import create_app
     from panmun.web.settings import Settings
 
     path = db if db is not None else (ctx.obj or {}).get("db")
-    app = create_app(path, Settings(cookie_secure=cookie_secure, job_workers=job_workers))
     shown = f"[{host}]" if ":" in host else host
+    app = create_app(path, Settings(cookie_secure=cookie_secure, job_workers=job_workers,
+                                    trusted_proxies=proxies, admin_url=f"http://{_local(host)}:{port}"))
     typer.echo(f"panmun workbench on http://{shown}:{port}/ (store {app.state.store.path}); Ctrl-C stops it",
                err=True)
-    uvicorn.run(app, host=host, port=port, log_level=log_level, server_header=False)
+    # proxy headers are the app's business (Settings.trusted_proxies), never uvicorn's default
+    uvicorn.run(app, host=host, port=port, log_level=log_level, server_header=False, proxy_headers=False,
+                log_config=_log_config(log_level))
+
+
+def _local(host: str) -> str:
+    """How a command on this machine reaches a server listening on ``host``."""
+    if host in ("0.0.0.0", ""):
+        return "127.0.0.1"
+    if host == "::":
+        return "[::1]"
+    return f"[{host}]" if ":" in host else host

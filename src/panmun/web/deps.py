@@ -5,6 +5,10 @@ sign-in page) or an API token (``Authorization: Bearer <token>``, for scripts). 
 the server admits may read; writes need the role ``analyst`` or ``admin``. A write
 authenticated by the cookie must carry the session's CSRF token (header ``X-CSRF-Token``
 or form field ``csrf``); token-authenticated writes need none (no cookie is involved).
+
+The client's address (:func:`client_address`) is the peer of the connection; behind a
+reverse proxy named with ``panmun serve --trusted-proxy``, the address that proxy gives in
+``X-Forwarded-For`` (:mod:`panmun.web.guard`); no other client can choose it.
 """
 
 from __future__ import annotations
@@ -32,21 +36,28 @@ def store(request: Request) -> Iterator[Store]:
         cursor.close()
 
 
+def client_address(request: Request) -> str:
+    """The address of the client (see the module's notes on proxies)."""
+    return request.client.host if request.client else "unknown"
+
+
 def current_user(request: Request, db: Store = Depends(store)):
     """The signed-in :class:`panmun.web.auth.User`, or None for an anonymous reader.
 
-    Sets ``request.state.auth`` to ``"cookie"``, ``"token"`` or None and
-    ``request.state.csrf`` to the session's CSRF token (cookie sessions).
+    Sets ``request.state.auth`` to ``"cookie"``, ``"token"`` or None,
+    ``request.state.csrf`` to the session's CSRF token (cookie sessions) and
+    ``request.state.token_id`` to the id of the API token used (token requests).
     """
     from panmun.web import auth
 
-    request.state.auth, request.state.csrf = None, None
+    request.state.auth, request.state.csrf, request.state.token_id = None, None, None
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
-        user = auth.token_user(db, header[7:].strip())
-        if user is None:
+        found = auth.token_identity(db, header[7:].strip())
+        if found is None:
             raise ApiError(401, "unknown or revoked API token", "unauthorized",
                            hint="Create a token with `panmun users token NAME`.")
+        user, request.state.token_id = found
         request.state.auth = "token"
         return user
     sid = request.cookies.get(SESSION_COOKIE)
@@ -59,9 +70,11 @@ def current_user(request: Request, db: Store = Depends(store)):
     return None
 
 
-def require(role: str):
+def require(role: str, session_only: bool = False):
     """A dependency: the user must hold ``role`` or a higher one (viewer < analyst < admin);
-    cookie-authenticated unsafe requests must carry the CSRF token."""
+    cookie-authenticated unsafe requests must carry the CSRF token. ``session_only``: the
+    request must come from a signed-in session, not an API token (managing credentials: a
+    stolen token must not be able to make more of them)."""
 
     async def check(request: Request, user=Depends(current_user)):
         if user is None:
@@ -70,6 +83,9 @@ def require(role: str):
         if ROLES.index(user.role) < ROLES.index(role):
             raise ApiError(403, f"{user.name} is a {user.role}; this needs {role}", "forbidden",
                            hint="Ask an admin: `panmun users add NAME --role analyst`.")
+        if session_only and request.state.auth != "cookie":
+            raise ApiError(403, "this needs a signed-in session, not an API token", "forbidden",
+                           hint="Sign in (POST /api/session) and send the CSRF token, or use `panmun users`.")
         if request.method not in ("GET", "HEAD", "OPTIONS") and request.state.auth == "cookie":
             sent = request.headers.get(CSRF_HEADER)
             if sent is None and request.headers.get("content-type", "").startswith(

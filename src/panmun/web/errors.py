@@ -5,7 +5,8 @@ Every error response of ``/api/...`` has the body::
     {"error": {"status": 404, "code": "not_found", "message": "...", "field": null, "hint": "..."}}
 
 ``code`` is a stable word (``bad_request``, ``validation``, ``unauthorized``, ``forbidden``,
-``not_found``, ``conflict``, ``too_large``, ``too_many_jobs``, ``csrf``, ``internal``);
+``not_found``, ``conflict``, ``too_large``, ``too_many_jobs``, ``locked``, ``rate_limited``,
+``csrf``, ``internal``);
 ``field`` names the offending input (``query.at``, ``body.score``) when there is one; ``hint``
 says what to do next. Page routes render errors as HTML instead (see ``pages``).
 """
@@ -35,12 +36,19 @@ class ApiError(Exception):
     code: str | None = None
     field: str | None = None
     hint: str | None = None
+    headers: dict[str, str] | None = None
+
+
+def _printable(text: str | None) -> str | None:
+    """``text`` with lone surrogates (which a client can send in JSON, and which UTF-8 cannot
+    encode) replaced, so that an error quoting the client's input can always be sent."""
+    return None if text is None else text.encode("utf-8", "replace").decode("utf-8")
 
 
 def error_body(status: int, message: str, code: str | None = None, field: str | None = None,
                hint: str | None = None) -> dict:
-    return {"error": {"status": status, "code": code or CODES.get(status, "error"), "message": message,
-                      "field": field, "hint": hint}}
+    return {"error": {"status": status, "code": code or CODES.get(status, "error"),
+                      "message": _printable(message), "field": _printable(field), "hint": _printable(hint)}}
 
 
 def error_response(status: int, message: str, code: str | None = None, field: str | None = None,
@@ -53,7 +61,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(ApiError)
     async def _api(request: Request, exc: ApiError):
-        return error_response(exc.status, exc.message, exc.code, exc.field, exc.hint)
+        return error_response(exc.status, exc.message, exc.code, exc.field, exc.hint, exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError):

@@ -24,10 +24,16 @@ the server reads it when the job is looked at. The file's first appearance marks
 job as running. The result comes back as the future's return value; an error as its
 message (the library's, never a traceback).
 
+**Parameters** are checked before anything is queued, as request bodies are: known names
+only, text that is valid Unicode without control characters (:mod:`panmun.web.checks`),
+numbers and dates in range (a briefing's date no later than today, a solver time limit of
+0.1 to 60 s).
+
 **Limits** (:class:`~panmun.web.settings.Settings`): ``max_jobs_per_user`` queued or running
-jobs per owner (429 ``too_many_jobs``), ensemble runs 1..``max_runs``, horizons 1..360
-months. Finished jobs are kept for :data:`KEEP_SECONDS` (at most :data:`KEEP_FINISHED`
-of them); the temporary directory with every job's files is removed at shutdown.
+jobs per owner, and ``max_anonymous_jobs`` for all anonymous owners together (429
+``too_many_jobs``), ensemble runs 1..``max_runs``, horizons 1..360 months. Finished jobs are
+kept for :data:`KEEP_SECONDS` (at most :data:`KEEP_FINISHED` of them); the temporary
+directory with every job's files is removed at shutdown.
 """
 
 from __future__ import annotations
@@ -50,6 +56,7 @@ from pathlib import Path
 from typing import Any
 
 from panmun.errors import NotFoundError, PanmunError
+from panmun.web.checks import text_problem
 from panmun.web.errors import ApiError
 
 log = logging.getLogger(__name__)
@@ -60,6 +67,12 @@ FILES = {"briefing.html": "text/html; charset=utf-8", "briefing.pdf": "applicati
 KEEP_SECONDS = 3600.0
 KEEP_FINISHED = 200
 MAX_HORIZON = 360
+#: A roadmap job's solver time limit per stage, in seconds (as ``panmun roadmap plan --time-limit``).
+MIN_TIME_LIMIT, MAX_TIME_LIMIT = 0.1, 60.0
+#: The earliest date a briefing job may describe (the record starts with the 1953 Armistice).
+FIRST_BRIEFING = dt.date(1950, 1, 1)
+#: Owners of anonymous jobs are ``anonymous@<client address>``.
+ANONYMOUS = "anonymous@"
 PROGRESS_FILE = "progress.json"
 SNAPSHOT_FILE = "snapshot.duckdb"
 
@@ -182,7 +195,44 @@ def _text(params: dict, name: str, default: str | None = None) -> str:
         raise _bad(name, f"{name} is required")
     if not isinstance(value, str) or not value or len(value) > 200:
         raise _bad(name, f"{name} must be non-empty text (at most 200 characters)")
+    problem = text_problem(value)
+    if problem:
+        raise _bad(name, f"{name}: {problem}")
     return value
+
+
+def _time_limit(params: dict) -> float:
+    value = params.get("time_limit", 10.0)
+    if isinstance(value, bool) or not isinstance(value, int | float) or \
+            not MIN_TIME_LIMIT <= value <= MAX_TIME_LIMIT:
+        raise _bad("time_limit", f"time_limit must be a number of seconds from {MIN_TIME_LIMIT} "
+                                 f"to {MAX_TIME_LIMIT:g}, not {value!r}")
+    return float(value)
+
+
+def check_params(kind: str, params: dict, max_runs: int) -> None:
+    """Refuse bad parameters of a ``kind`` job (422 naming the parameter) before anything is
+    queued or prepared; the ``*_inputs`` functions below rely on it."""
+    if kind == "ensemble":
+        _allowed(params, ("scenario", "runs", "horizon", "seed"))
+        _text(params, "scenario")
+        _int(params, "runs", 1, max_runs)
+        if params.get("horizon") is not None:
+            _int(params, "horizon", 1, MAX_HORIZON)
+        _int(params, "seed", 0, 2**32 - 1, 0)
+    elif kind == "roadmap":
+        from panmun.roadmap.planner import OBJECTIVES
+
+        _allowed(params, ("objective", "horizon", "alternatives", "time_limit"))
+        objective = _text(params, "objective", "progress")
+        if objective not in OBJECTIVES:
+            raise _bad("objective", f"objective must be one of {', '.join(OBJECTIVES)}, not {objective!r}")
+        if "horizon" in params:
+            _int(params, "horizon", 1, MAX_HORIZON, 0)
+        _int(params, "alternatives", 0, 10, 2)
+        _time_limit(params)
+    else:
+        briefing_inputs(params)
 
 
 def ensemble_inputs(store, params: dict, max_runs: int) -> tuple:
@@ -221,27 +271,30 @@ def roadmap_inputs(store, params: dict) -> tuple:
         raise _bad("objective", f"objective must be one of {', '.join(OBJECTIVES)}, not {objective!r}")
     horizon = _int(params, "horizon", 1, MAX_HORIZON, 0) if "horizon" in params else None
     alternatives = _int(params, "alternatives", 0, 10, 2)
-    time_limit = params.get("time_limit", 10.0)
-    if isinstance(time_limit, bool) or not isinstance(time_limit, int | float) or not 0 < time_limit <= 60:
-        raise _bad("time_limit", "time_limit must be a number of seconds, more than 0 and at most 60")
+    time_limit = _time_limit(params)
     steps = load_catalogue()
     constraints = load_constraints(None, steps, horizon)
     base_rates = calibrate(store).posterior.draw(400, 0)
-    return steps, constraints, objective, alternatives, float(time_limit), base_rates
+    return steps, constraints, objective, alternatives, time_limit, base_rates
 
 
 def briefing_inputs(params: dict) -> str | None:
-    """The briefing's date (YYYY-MM-DD) or None for today."""
+    """The briefing's date (YYYY-MM-DD, from :data:`FIRST_BRIEFING` to today) or None for today."""
     from panmun.dates import as_date
 
     _allowed(params, ("at",))
     at = params.get("at")
     if at is None:
         return None
+    if not isinstance(at, str) or text_problem(at):
+        raise _bad("at", "at must be a date as YYYY-MM-DD")
     try:
-        return as_date(at).isoformat()
+        day = as_date(at)
     except (PanmunError, ValueError, TypeError) as exc:
         raise _bad("at", f"at must be a date as YYYY-MM-DD, not {at!r}") from exc
+    if not FIRST_BRIEFING <= day <= dt.date.today():
+        raise _bad("at", f"at must be from {FIRST_BRIEFING} to today ({dt.date.today()}), not {day}")
+    return day.isoformat()
 
 
 def snapshot_store(store, path: Path) -> None:
@@ -323,6 +376,7 @@ class JobManager:
         if kind not in KINDS:
             raise ApiError(422, f"unknown job kind {kind!r}; expected one of {', '.join(KINDS)}",
                            "validation", field="body.kind")
+        check_params(kind, params, self.settings.max_runs)
         self._check_quota(owner)
         job_id = secrets.token_urlsafe(16)
         job = Job(job_id, kind, owner, dict(params), self.root / job_id)
@@ -333,9 +387,11 @@ class JobManager:
             shutil.rmtree(job.folder, ignore_errors=True)
             raise
         with self._lock:
-            if self._active(owner) >= self.settings.max_jobs_per_user:   # checked again: parallel submits
+            try:
+                self._refuse_over_quota(owner)       # checked again: parallel submits
+            except ApiError:
                 shutil.rmtree(job.folder, ignore_errors=True)
-                raise self._too_many()
+                raise
             try:
                 job.future = self._start(fn, *args, str(job.folder))
             except BaseException:
@@ -355,17 +411,24 @@ class JobManager:
         snapshot_store(store, snapshot)
         return run_briefing, (str(snapshot), at)
 
-    def _too_many(self) -> ApiError:
+    def _refuse_over_quota(self, owner: str) -> None:
+        """429 when ``owner`` has its maximum of jobs queued or running, or when ``owner`` is
+        anonymous and the anonymous clients together have theirs (call with the lock held)."""
         n = self.settings.max_jobs_per_user
-        return ApiError(429, f"you already have {n} jobs queued or running (the limit)", "too_many_jobs",
-                        hint="Wait for one to finish (GET /api/jobs), then submit again.")
+        if self._active(owner) >= n:
+            raise ApiError(429, f"you already have {n} jobs queued or running (the limit)", "too_many_jobs",
+                           hint="Wait for one to finish (GET /api/jobs), then submit again.")
+        cap = self.settings.max_anonymous_jobs
+        if owner.startswith(ANONYMOUS) and \
+                sum(j.active for j in self._jobs.values() if j.owner.startswith(ANONYMOUS)) >= cap:
+            raise ApiError(429, f"anonymous clients have {cap} jobs queued or running (the limit for all "
+                           "of them together)", "too_many_jobs",
+                           hint="Sign in to run jobs under your own quota, or wait and submit again.")
 
     def _check_quota(self, owner: str) -> None:
         self._prune()
         with self._lock:
-            active = self._active(owner)
-        if active >= self.settings.max_jobs_per_user:
-            raise self._too_many()
+            self._refuse_over_quota(owner)
 
     def _active(self, owner: str) -> int:
         """Queued and running jobs of ``owner`` (call with the lock held)."""

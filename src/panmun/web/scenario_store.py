@@ -4,7 +4,9 @@ A stored scenario is the YAML text of a scenario file (format: :mod:`panmun.vect
 checked on every write by the same reader as a file (so an error names its line and field),
 with a version that grows by one on each change (optimistic locking: an update names the
 version it started from and is refused if another one came first). Built-in names cannot be
-stored or changed. Every write is audited (``scenario-add``, ``scenario-update``).
+stored or changed. A stored scenario belongs to the analyst who stored it (its ``owner``):
+only the owner, or an admin, may change it; anyone else may read it and store a copy under
+a new name. Every write is audited (``scenario-add``, ``scenario-update``).
 """
 
 from __future__ import annotations
@@ -53,6 +55,15 @@ class BuiltinScenario(Conflict):
     """A built-in scenario's name was given to a write."""
 
 
+class NotOwner(InputError):
+    """A change to a scenario stored by someone else (the web answers 403)."""
+
+    def __init__(self, name: str, owner: str):
+        super().__init__(f"scenario {name!r} belongs to {owner}; only its owner or an admin may change it",
+                         hint=f"Save a copy under a new name: POST /api/scenarios with the YAML of "
+                              f"GET /api/scenarios/{name} and another name.")
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
@@ -87,7 +98,8 @@ def parse(name: str, text: str) -> Scenario:
 
 
 def _row(store: Store, name: str) -> tuple | None:
-    rows = store.con.execute("SELECT name, title, yaml, version FROM scenarios WHERE name = ?",
+    """(name, title, yaml, version, owner) of a stored scenario, or None."""
+    rows = store.con.execute("SELECT name, title, yaml, version, owner FROM scenarios WHERE name = ?",
                              [name]).fetchall()
     return rows[0] if rows else None
 
@@ -113,15 +125,18 @@ def list_all(store: Store) -> list[dict]:
 
 
 def get(store: Store, name: str) -> dict:
-    """One scenario with its YAML text: ``{name, title, yaml, builtin, version}``."""
+    """One scenario with its YAML text: ``{name, title, yaml, builtin, version, owner}`` (built-in
+    ones have version and owner None)."""
     if name in BUILTIN:
         return {"name": name, "title": load_scenario(name).title,
-                "yaml": builtin_path(name).read_text(encoding="utf-8"), "builtin": True, "version": None}
+                "yaml": builtin_path(name).read_text(encoding="utf-8"), "builtin": True, "version": None,
+                "owner": None}
     row = _row(store, name)
     if row is None:
         raise NotFoundError(f"no scenario {name!r}",
                             hint="GET /api/scenarios lists the built-in and stored scenarios.")
-    return {"name": row[0], "title": row[1], "yaml": row[2], "builtin": False, "version": int(row[3])}
+    return {"name": row[0], "title": row[1], "yaml": row[2], "builtin": False, "version": int(row[3]),
+            "owner": row[4]}
 
 
 def _refuse_builtin(name: str) -> None:
@@ -137,7 +152,7 @@ def _audit(con, who: str, action: str, name: str, version: int) -> None:
 
 
 def add(store: Store, name: str, text: str, who: str) -> int:
-    """Store a new scenario (version 1); Conflict if the name is taken."""
+    """Store a new scenario (version 1), owned by ``who``; Conflict if the name is taken."""
     _refuse_builtin(name)
     scenario = parse(name, text)
     with _LOCK:
@@ -145,20 +160,26 @@ def add(store: Store, name: str, text: str, who: str) -> int:
             raise Conflict(f"a scenario {name!r} is stored already",
                            hint=f"Choose another name, or PUT /api/scenarios/{name} to change it.")
         with store.transaction() as con:
-            con.execute("INSERT INTO scenarios VALUES (?, ?, ?, 1, ?, ?)",
-                        [name, scenario.title, text, who, _now()])
+            con.execute("""INSERT INTO scenarios (name, title, yaml, version, updated_by, updated_at, owner)
+                           VALUES (?, ?, ?, 1, ?, ?, ?)""", [name, scenario.title, text, who, _now(), who])
             _audit(con, who, "scenario-add", name, 1)
     return 1
 
 
-def update(store: Store, name: str, text: str, expected_version: int, who: str) -> int:
-    """Replace a stored scenario's YAML if it is still at ``expected_version``; the new version."""
+def update(store: Store, name: str, text: str, expected_version: int, who: str, admin: bool = False) -> int:
+    """Replace a stored scenario's YAML if it is still at ``expected_version``; the new version.
+
+    Only its owner may (or an admin: ``admin=True``); NotOwner otherwise.
+    """
     _refuse_builtin(name)
     scenario = parse(name, text)
     with _LOCK:
         row = _row(store, name)
         if row is None:
             raise NotFoundError(f"no stored scenario {name!r}", hint="POST /api/scenarios creates it.")
+        owner = row[4]
+        if owner is not None and owner != who and not admin:
+            raise NotOwner(name, owner)
         if int(row[3]) != expected_version:
             raise StaleVersion(name, expected_version, int(row[3]))
         version = expected_version + 1

@@ -4,7 +4,8 @@
 caller's jobs, without results); ``GET /api/jobs/{id}`` (state, progress, result or error);
 ``GET /api/jobs/{id}/files/{name}`` (a finished briefing's ``briefing.html`` or
 ``briefing.pdf``, as a download). A job belongs to the signed-in user, or to
-``anonymous@<client address>``; anyone else gets 404. The work itself: :mod:`panmun.web.jobs`.
+``anonymous@<client address>`` (the connection's peer, or the client a trusted proxy names:
+:mod:`panmun.web.guard`); anyone else gets 404. The work itself: :mod:`panmun.web.jobs`.
 """
 
 from __future__ import annotations
@@ -14,18 +15,20 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from panmun.store.db import Store
-from panmun.web.deps import CSRF_HEADER, current_user, store
+from panmun.web.checks import Body
+from panmun.web.deps import CSRF_HEADER, client_address, current_user, store
 from panmun.web.errors import ApiError
 from panmun.web.jobs import JobManager
 
 router = APIRouter(tags=["jobs"])
 
 
-class JobRequest(BaseModel):
-    """A job to run: ``kind`` ensemble, roadmap or briefing, and its parameters."""
+class JobRequest(Body):
+    """A job to run: ``kind`` ensemble, roadmap or briefing, and its parameters (other fields
+    are refused; the parameters are checked by :func:`panmun.web.jobs.check_params`)."""
 
     kind: str = Field(max_length=20, description="ensemble | roadmap | briefing")
     params: dict[str, Any] = Field(default_factory=dict, description=(
@@ -37,8 +40,7 @@ def owner(request: Request, user=Depends(current_user)) -> str:
     """Who owns the jobs of this request: the user's name or ``anonymous@<client address>``."""
     if user is not None:
         return user.name
-    host = request.client.host if request.client else "unknown"
-    return f"anonymous@{host}"
+    return f"anonymous@{client_address(request)}"
 
 
 def _manager(request: Request) -> JobManager:

@@ -11,15 +11,19 @@ only on their parameters and on data that do not change within a server's life (
 knowledge base, the arms-control calibration posterior and the package risks computed from
 it) are computed once, on first use. The escalation forecast is cached per target and per
 *fingerprint of the events table* (its row count and an XOR of the rows' hashes), so an event
-recorded by an analyst yields a fresh forecast on the next read.
+recorded by an analyst yields a fresh forecast on the next read. Each computation is charged
+to the client that asked for it (:mod:`panmun.web.throttle`): a client that keeps asking for
+new parameter sets gets 429 ``rate_limited`` once its share of computing time is spent.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
 import threading
+import time
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
@@ -35,7 +39,7 @@ from panmun.errors import NotFoundError
 from panmun.jsonify import jsonable, records
 from panmun.roadmap.steps import VECTORS
 from panmun.store.db import Store
-from panmun.web.deps import store
+from panmun.web.deps import client_address, store
 from panmun.web.errors import ApiError
 
 # --------------------------------------------------------------------------------------------
@@ -100,7 +104,11 @@ _CACHE_LOCK = threading.Lock()
 
 def _cached(request: Request, key: tuple, compute: Callable[[], Any]) -> Any:
     """``compute()`` once per ``key`` for this app (one lock per key, so a slow computation
-    blocks only the readers of the same key; the oldest entries go beyond CACHE_ENTRIES)."""
+    blocks only the readers of the same key; the oldest entries go beyond CACHE_ENTRIES).
+
+    A computation is charged to the client that asked for it
+    (:class:`panmun.web.throttle.ComputeBudget`): one past its budget is 429 ``rate_limited``.
+    """
     state = request.app.state
     with _CACHE_LOCK:
         if not hasattr(state, "read_cache"):
@@ -110,7 +118,7 @@ def _cached(request: Request, key: tuple, compute: Callable[[], Any]) -> Any:
         with _CACHE_LOCK:
             if key in state.read_cache:
                 return state.read_cache[key]
-        value = compute()
+        value = _charged(request, compute)
         with _CACHE_LOCK:
             while len(state.read_cache) >= CACHE_ENTRIES:
                 old = next(iter(state.read_cache))
@@ -118,6 +126,26 @@ def _cached(request: Request, key: tuple, compute: Callable[[], Any]) -> Any:
                 state.read_locks.pop(old, None)
             state.read_cache[key] = value
         return value
+
+
+def _charged(request: Request, compute: Callable[[], Any]) -> Any:
+    """``compute()``, its seconds charged to the client's budget (429 when it is spent)."""
+    budget = getattr(request.app.state, "read_budget", None)
+    if budget is None:
+        return compute()
+    client = client_address(request)
+    wait = budget.begin(client)
+    if wait > 0:
+        seconds = max(1, math.ceil(min(wait, 3600.0)))
+        raise ApiError(429, f"this client has used its share of computing time; try again in {seconds} s",
+                       "rate_limited", hint="Answers already computed stay available; new parameters "
+                       "cost server time. Wait, or ask for fewer new combinations.",
+                       headers={"Retry-After": str(seconds)})
+    started = time.thread_time()          # CPU time of this thread: not inflated by a busy server
+    try:
+        return compute()
+    finally:
+        budget.end(client, time.thread_time() - started)
 
 
 def _generation(db: Store) -> tuple:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import secrets
 import threading
 from typing import Literal
@@ -18,7 +17,7 @@ from typing import Literal
 import pydantic
 from fastapi import APIRouter, Depends
 from fastapi import Path as PathParam
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
 from panmun.agreements.history import require_provision
 from panmun.agreements.status import provision_version, set_status
@@ -27,6 +26,7 @@ from panmun.kb.schema import Event, EventType, Source
 from panmun.store.db import Store
 from panmun.vectors.scenarios import ScenarioError
 from panmun.web import scenario_store
+from panmun.web.checks import Body
 from panmun.web.deps import require, store
 from panmun.web.errors import ApiError
 
@@ -36,30 +36,11 @@ MAX_NOTE = 2000
 MAX_URL = 2000
 URL = r"^https?://[^\s/$.?#][^\s]*$"
 SCENARIO_NAME = r"^[a-z0-9][a-z0-9-]{0,59}$"
-#: Control characters refused in text (tab, newline and carriage return are allowed).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 #: Check-and-write of status updates in this server process.
 _STATUS_LOCK = threading.Lock()
 
 CONFLICT_HINT = "Reload the record and re-apply your change."
-
-
-def _no_control(value: str | None) -> str | None:
-    if value is not None and _CONTROL.search(value):
-        raise ValueError("control characters (such as NUL) are not accepted in text")
-    return value
-
-
-class Body(BaseModel):
-    """A request body: unknown fields are errors; no control characters in text."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _text(cls, value):
-        return _no_control(value) if isinstance(value, str) else value
 
 
 class StatusUpdate(Body):
@@ -178,6 +159,8 @@ def _scenario_call(fn, *args):
         raise _conflict(str(exc)) from exc
     except scenario_store.Conflict as exc:
         raise ApiError(409, str(exc), "conflict", "body.name", exc.hint) from exc
+    except scenario_store.NotOwner as exc:
+        raise ApiError(403, str(exc), "forbidden", None, exc.hint) from exc
 
 
 @router.get("/scenarios")
@@ -202,6 +185,8 @@ def post_scenario(body: NewScenario, user=Depends(require("analyst")), db: Store
 @router.put("/scenarios/{name}")
 def put_scenario(body: ScenarioUpdate, name: str = PathParam(pattern=SCENARIO_NAME),
                  user=Depends(require("analyst")), db: Store = Depends(store)) -> dict:
-    """Change a stored scenario if it is still at ``expected_version`` (else 409)."""
-    version = _scenario_call(scenario_store.update, db, name, body.yaml, body.expected_version, user.name)
+    """Change a stored scenario if it is still at ``expected_version`` (else 409); only its owner or
+    an admin may (else 403: store a copy under a new name instead)."""
+    version = _scenario_call(scenario_store.update, db, name, body.yaml, body.expected_version, user.name,
+                             user.role == "admin")
     return {"name": name, "version": version}

@@ -24,6 +24,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "signed_in_as": ("Signed in as", "로그인 사용자:"),
     "anonymous": ("Reading as a guest", "손님으로 열람 중"),
     "loading": ("Loading…", "불러오는 중…"),
+    "record_through": ("Record through {date}: the newest event or implementation change in the store.",
+                       "기록 기준일 {date}: 저장소의 가장 최근 사건 또는 이행 변경."),
     "not_available": ("Not available: this part of the workbench is not served yet ({what}).",
                       "사용할 수 없음: 워크벤치의 이 기능은 아직 제공되지 않습니다 ({what})."),
     "error": ("Error", "오류"),

@@ -10,7 +10,9 @@ and no inline script is needed: the CSP is ``script-src 'self'``).
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
+from urllib.parse import quote, urlsplit
 
 import plotly
 from fastapi import FastAPI, Request
@@ -45,6 +47,36 @@ def language(request: Request) -> str:
     return i18n.pick(request.query_params.get("lang") or request.cookies.get(i18n.COOKIE))
 
 
+#: Characters that make a URL mean something else than it shows: browsers drop ASCII tabs and
+#: newlines inside URLs (``/\t/evil.example`` becomes ``//evil.example``) and read ``\`` as ``/``.
+_UNSAFE_CATEGORIES = ("Cc", "Cf", "Zs", "Zl", "Zp", "Cs", "Co", "Cn")
+
+
+def safe_next(value: str | None) -> str:
+    """Where to go after signing in: ``value`` if it is a path on this server, else ``/``.
+
+    Accepted: text starting with one ``/`` (not ``//``), without control characters,
+    whitespace, format characters or backslashes, with neither scheme nor host once parsed,
+    so that ``new URL(value, origin)`` keeps the origin in every browser. The sign-in
+    page's script checks the same again (``static/signin.js``).
+    """
+    if not value or not value.startswith("/") or value.startswith("//"):
+        return "/"
+    if any(c == "\\" or c.isspace() or unicodedata.category(c) in _UNSAFE_CATEGORIES for c in value):
+        return "/"
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc:
+        return "/"
+    return value
+
+
+def local_path(request: Request) -> str:
+    """The path of this request as a link on this server: percent-encoded, with one leading
+    slash (``//evil.example/x`` would be a link to another site)."""
+    path = "/" + request.url.path.lstrip("/\\")
+    return quote(path, safe="/-._~!$&'()*+,;=:@")
+
+
 def actor_names(request: Request) -> dict[str, dict[str, str]]:
     """Actor code -> {"en": name, "ko": name_ko or name} from the store (for the scripts)."""
     cursor = request.app.state.store.con.cursor()
@@ -55,11 +87,23 @@ def actor_names(request: Request) -> dict[str, dict[str, str]]:
     return {code: {"en": name, "ko": name_ko or name} for code, name, name_ko in rows}
 
 
+def record_through(request: Request):
+    """The date the store's record runs to: its newest event or implementation change."""
+    cursor = request.app.state.store.con.cursor()
+    try:
+        event, change = cursor.execute(
+            "SELECT (SELECT max(date) FROM events), (SELECT max(date) FROM status_changes)").fetchall()[0]
+    finally:
+        cursor.close()
+    return max((d for d in (event, change) if d is not None), default=None)
+
+
 def render(request: Request, template: str, **context) -> HTMLResponse:
     """Render a page in the reader's language; remember a language chosen with ``?lang=``."""
     lang = language(request)
     html = _env.get_template(f"{template}.html").render(
-        request=request, lang=lang, t=lambda key, **f: i18n.translate(key, lang, **f),
+        request=request, here=local_path(request), lang=lang,
+        t=lambda key, **f: i18n.translate(key, lang, **f),
         labels=i18n.labels(lang), pages=PAGES, page=template, actors=actor_names(request), **context)
     response = HTMLResponse(html)
     chosen = request.query_params.get("lang")
@@ -71,6 +115,8 @@ def render(request: Request, template: str, **context) -> HTMLResponse:
 
 def _page(template: str):
     def show(request: Request) -> HTMLResponse:          # plain def: runs in the thread pool
+        if template == "overview":
+            return render(request, template, record_through=record_through(request))
         return render(request, template)
 
     show.__name__ = f"page_{template}"
@@ -121,10 +167,7 @@ def install(app: FastAPI) -> None:
 
     @app.get("/signin", response_class=HTMLResponse, include_in_schema=False)
     def signin_page(request: Request) -> HTMLResponse:
-        back = request.query_params.get("next", "/")
-        if not back.startswith("/") or back.startswith("//") or "\\" in back:
-            back = "/"                                  # only back to this server
-        return render(request, "signin", next=back)
+        return render(request, "signin", next=safe_next(request.query_params.get("next")))
 
     @app.get("/signout", response_class=HTMLResponse, include_in_schema=False)
     def signout_page(request: Request) -> HTMLResponse:
