@@ -19,7 +19,7 @@ from panmun.errors import InputError, PanmunError, ValidationError
 #: The command groups, each in its own module, imported only when it is asked for (or for
 #: the top-level help), so a command loads only its own group.
 GROUPS = ("kb", "agreements", "events", "environment", "forecast", "ingest", "vectors", "armscontrol",
-          "actors", "roadmap", "users")
+          "actors", "roadmap", "users", "update")
 
 
 class LazyGroups(TyperGroup):

@@ -2,11 +2,25 @@
 
 The tables are flat views of the YAML records; ``frictionless validate`` checks them
 against the table schemas written here, including primary and foreign keys.
+
+A package is also a release of the knowledge base that ``panmun kb update`` loads into a
+store (:mod:`panmun.update.release`), so it carries what the store keeps of each record
+(places, signatories, every source as JSON, notes, source titles) and its release
+metadata, in the descriptor's ``release`` member: ``version`` (of panmun that wrote it),
+``record_through`` (the newest event or implementation change), ``kb_digest`` (the sha256
+digest of the knowledge-base files it was written from) and ``tables``, the size and sha256
+digest of every CSV file. (They are not the tables' Frictionless ``bytes`` and ``hash``, so
+that ``frictionless validate`` reports a damaged table by its content errors alone.) Beside
+``datapackage.json``, ``datapackage.json.sha256`` holds the descriptor's own sha256 digest in
+``sha256sum`` format: the digest of the whole release, since the descriptor holds every
+table's digest.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import hashlib
 import json
 from pathlib import Path
 
@@ -39,51 +53,61 @@ def _tables(kb: KnowledgeBase) -> dict[str, tuple[list[dict], dict]]:
         agreements.append({"id": a.id, "title": a.title, "short_title": a.short_title or "",
                            "title_ko": a.title_ko or "", "date": a.date.isoformat(),
                            "parties": ";".join(a.parties), "summary": a.summary,
-                           "source_url": a.sources[0].url})
+                           "source_url": a.sources[0].url, "place": a.place or "",
+                           "signatories": json.dumps(a.signatories, ensure_ascii=False),
+                           "sources": _sources_json(a.sources),
+                           "note": a.note or ""})
         for p in a.provisions:
             src = (p.sources or a.sources)[0]
             provisions.append({"id": a.provision_id(p.article), "agreement_id": a.id,
                                "article": p.article, "title": p.title or "", "vector": p.vector,
                                "parties": ";".join(p.parties), "confidence": p.confidence,
-                               "summary": p.summary, "source_url": src.url})
+                               "summary": p.summary, "source_url": src.url,
+                               "sources": _sources_json(p.sources), "note": p.note or ""})
     for agreement_id, c, _ in kb.changes:
         for pid in c.provisions:
             changes.append({"provision_id": pid, "agreement_id": agreement_id,
                             "date": c.date.isoformat(),
                             "score": "" if c.score is None else c.score, "state": c.state or "",
                             "note": c.note, "source_url": c.source.url,
-                            "source_date": c.source.date.isoformat() if c.source.date else ""})
+                            "source_date": c.source.date.isoformat() if c.source.date else "",
+                            "source_title": c.source.title or ""})
     for e, _ in kb.events:
         events.append({"id": e.id, "date": e.date.isoformat(),
                        "end_date": e.end_date.isoformat() if e.end_date else "",
                        "actor1": e.actor1, "actor2": e.actor2 or "", "type": e.type, "cameo": e.cameo,
                        "goldstein": e.goldstein, "plover": e.plover, "summary": e.summary,
                        "source_url": e.source.url,
-                       "source_date": e.source.date.isoformat() if e.source.date else ""})
+                       "source_date": e.source.date.isoformat() if e.source.date else "",
+                       "source_title": e.source.title or "", "note": e.note or ""})
     for a, _ in kb.actors:
-        actors.append({"code": a.code, "name": a.name, "name_ko": a.name_ko or "", "kind": a.kind})
+        actors.append({"code": a.code, "name": a.name, "name_ko": a.name_ko or "", "kind": a.kind,
+                       "note": a.note or ""})
     for p, _ in kb.positions:
         positions.append({"actor": p.actor, "topic": p.topic, "date": p.date.isoformat(),
                           "stance": p.stance, "source_url": p.source.url,
-                          "source_date": p.source.date.isoformat() if p.source.date else ""})
+                          "source_date": p.source.date.isoformat() if p.source.date else "",
+                          "source_title": p.source.title or "", "note": p.note or ""})
     url = {"format": "uri"}
     return {
         "agreements": (agreements, {"fields": [
             _f("id", required=True, unique=True), _f("title", required=True), _f("short_title"),
             _f("title_ko"), _f("date", "date", required=True), _f("parties"), _f("summary"),
-            _f("source_url", required=True, **url)], "primaryKey": ["id"]}),
+            _f("source_url", required=True, **url), _f("place"), _f("signatories"),
+            _f("sources", required=True), _f("note")], "primaryKey": ["id"]}),
         "provisions": (provisions, {"fields": [
             _f("id", required=True, unique=True), _f("agreement_id", required=True),
             _f("article", required=True), _f("title"), _f("vector", required=True, enum=list(VECTORS)),
             _f("parties"), _f("confidence", enum=["verified", "recalled"]), _f("summary"),
-            _f("source_url", required=True, **url)], "primaryKey": ["id"],
+            _f("source_url", required=True, **url), _f("sources", required=True), _f("note")],
+            "primaryKey": ["id"],
             "foreignKeys": [{"fields": ["agreement_id"],
                              "reference": {"resource": "agreements", "fields": ["id"]}}]}),
         "implementation": (changes, {"fields": [
             _f("provision_id", required=True), _f("agreement_id", required=True),
             _f("date", "date", required=True), _f("score", "integer", minimum=0, maximum=3),
             _f("state", enum=["", "suspended", "reversed"]), _f("note"),
-            _f("source_url", required=True, **url), _f("source_date", "date")],
+            _f("source_url", required=True, **url), _f("source_date", "date"), _f("source_title")],
             "foreignKeys": [{"fields": ["provision_id"],
                              "reference": {"resource": "provisions", "fields": ["id"]}}],
             "missingValues": [""]}),
@@ -93,14 +117,15 @@ def _tables(kb: KnowledgeBase) -> dict[str, tuple[list[dict], dict]]:
             _f("cameo", required=True, pattern="[0-9]{2,4}"),
             _f("goldstein", "number", required=True, minimum=-10, maximum=10),
             _f("plover", required=True), _f("summary"), _f("source_url", required=True, **url),
-            _f("source_date", "date")], "primaryKey": ["id"], "missingValues": [""]}),
+            _f("source_date", "date"), _f("source_title"), _f("note")], "primaryKey": ["id"],
+            "missingValues": [""]}),
         "actors": (actors, {"fields": [
             _f("code", required=True, unique=True), _f("name", required=True), _f("name_ko"),
-            _f("kind", required=True, enum=["state", "organisation"])], "primaryKey": ["code"]}),
+            _f("kind", required=True, enum=["state", "organisation"]), _f("note")], "primaryKey": ["code"]}),
         "positions": (positions, {"fields": [
             _f("actor", required=True), _f("topic", required=True, enum=list(TOPICS)),
             _f("date", "date", required=True), _f("stance"), _f("source_url", required=True, **url),
-            _f("source_date", "date")], "missingValues": [""]}),
+            _f("source_date", "date"), _f("source_title"), _f("note")], "missingValues": [""]}),
         "rules": (_rule_rows(kb), {"fields": [
             _f("rule", required=True), _f("provision_id", required=True),
             _f("relation", required=True, enum=["confirms", "violates"]), _f("title"),
@@ -146,6 +171,37 @@ def _tables(kb: KnowledgeBase) -> dict[str, tuple[list[dict], dict]]:
             "foreignKeys": [{"fields": ["actor"], "reference": {"resource": "actors", "fields": ["code"]}}]}),
         "steps": (_step_rows(kb), _step_schema()),
     }
+
+
+def _sources_json(sources) -> str:
+    """Every source of a record, as JSON (url, and date and title when known)."""
+    return json.dumps([s.model_dump(mode="json", exclude_none=True) for s in sources], ensure_ascii=False)
+
+
+def table_schemas() -> dict[str, dict]:
+    """The Table Schema of every table of a package, by table name (what a release must hold)."""
+    from panmun.kb.loader import KnowledgeBase
+
+    return {name: schema for name, (_, schema) in _tables(KnowledgeBase(root="")).items()}
+
+
+def record_through(kb: KnowledgeBase) -> dt.date | None:
+    """The date the record runs to: its newest event or implementation change (None if none)."""
+    dates = [e.date for e, _ in kb.events] + [c.date for _, c, _ in kb.changes]
+    return max(dates) if dates else None
+
+
+def file_sha256(path: Path) -> str:
+    """The sha256 digest of a file, as hex."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+#: The file beside ``datapackage.json`` that holds its sha256 digest (``sha256sum`` format).
+DIGEST_SUFFIX = ".sha256"
 
 
 def _step_schema() -> dict:
@@ -251,7 +307,7 @@ def write_datapackage(out: Path | str, kb: KnowledgeBase | None = None) -> Path:
     kb = kb or load_kb()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    resources = []
+    resources, tables = [], {}
     for name, (rows, schema) in _tables(kb).items():
         path = out / f"{name}.csv"
         names = [f["name"] for f in schema["fields"]]
@@ -262,6 +318,8 @@ def write_datapackage(out: Path | str, kb: KnowledgeBase | None = None) -> Path:
         resources.append({"name": name, "path": path.name, "profile": "tabular-data-resource",
                           "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
                           "schema": schema})
+        tables[path.name] = {"bytes": path.stat().st_size, "sha256": file_sha256(path)}
+    through = record_through(kb)
     descriptor = {
         "profile": "tabular-data-package",
         "name": "panmun-knowledge-base",
@@ -269,6 +327,8 @@ def write_datapackage(out: Path | str, kb: KnowledgeBase | None = None) -> Path:
                  "implementation, events, actor positions, compliance rules, arms-control "
                  "measures, issues with actors' numeric codings and capabilities, and roadmap steps",
         "version": __version__,
+        "release": {"version": __version__, "record_through": through.isoformat() if through else None,
+                    "kb_digest": kb.digest, "tables": tables},
         "licenses": [{"name": "CC-BY-SA-4.0", "title": "Creative Commons Attribution Share-Alike 4.0",
                       "path": "https://creativecommons.org/licenses/by-sa/4.0/"}],
         "description": LICENSE_NOTE,
@@ -276,4 +336,6 @@ def write_datapackage(out: Path | str, kb: KnowledgeBase | None = None) -> Path:
     }
     path = out / "datapackage.json"
     path.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    path.with_name(path.name + DIGEST_SUFFIX).write_text(f"{file_sha256(path)}  {path.name}\n",
+                                                         encoding="utf-8")
     return path

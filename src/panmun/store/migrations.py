@@ -153,6 +153,41 @@ MIGRATIONS: tuple[Migration, ...] = (
             name VARCHAR PRIMARY KEY, title VARCHAR, yaml VARCHAR NOT NULL, version INTEGER NOT NULL,
             updated_by VARCHAR NOT NULL, updated_at TIMESTAMP NOT NULL)""",
     )),
+    Migration(10, "web workbench: token parents, scenario owners", (
+        # A token made by another token is revoked with it (parent_id); a stored scenario
+        # belongs to whoever stored it first: the audit's scenario-add, else its last writer.
+        "ALTER TABLE api_tokens ADD COLUMN parent_id VARCHAR",
+        "ALTER TABLE scenarios ADD COLUMN owner VARCHAR",
+        """UPDATE scenarios SET owner = coalesce(
+            (SELECT a.who FROM audit a WHERE a.action = 'scenario-add'
+               AND json_extract_string(a.what, '$.scenario') = scenarios.name ORDER BY a.id LIMIT 1),
+            updated_by)""",
+    )),
+    Migration(11, "updates from the public feeds: runs, file states, knowledge-base releases", (
+        # One row per source and `panmun update` run (panmun.update.records): what it read
+        # (mode: network, mirror or folder; base: the address or folder, never a key), what it
+        # did, and how it ended (running, ok, partial, failed, interrupted).
+        "CREATE SEQUENCE update_run_ids START 1",
+        """CREATE TABLE update_runs (
+            id BIGINT PRIMARY KEY DEFAULT nextval('update_run_ids'), source VARCHAR NOT NULL,
+            mode VARCHAR NOT NULL, base VARCHAR, started_at TIMESTAMP NOT NULL, finished_at TIMESTAMP,
+            status VARCHAR NOT NULL, files BIGINT, bytes BIGINT, rows BIGINT, events BIGINT,
+            rejects BIGINT, checksum_failures BIGINT, failed BIGINT, skipped BIGINT, missing BIGINT,
+            seconds DOUBLE, record_through DATE, error VARCHAR, who VARCHAR NOT NULL)""",
+        # The state of each published file of a source: ingested (or unchanged), or failed with
+        # the number of failed attempts since it last succeeded and the last error.
+        """CREATE TABLE update_files (
+            source VARCHAR NOT NULL, name VARCHAR NOT NULL, file_date DATE, checksum VARCHAR,
+            bytes BIGINT, status VARCHAR NOT NULL, failures INTEGER NOT NULL, last_error VARCHAR,
+            run_id BIGINT, ingest_id BIGINT, updated_at TIMESTAMP NOT NULL,
+            PRIMARY KEY (source, name))""",
+        # Knowledge-base releases loaded with `panmun kb update` (the data package's digests).
+        "CREATE SEQUENCE kb_release_ids START 1",
+        """CREATE TABLE kb_releases (
+            id BIGINT PRIMARY KEY DEFAULT nextval('kb_release_ids'), loaded_at TIMESTAMP NOT NULL,
+            version VARCHAR, record_through DATE, digest VARCHAR NOT NULL, kb_digest VARCHAR NOT NULL,
+            source VARCHAR NOT NULL, who VARCHAR NOT NULL, load_id BIGINT, counts JSON)""",
+    )),
 )
 
 LATEST = MIGRATIONS[-1].version
