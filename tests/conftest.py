@@ -19,6 +19,14 @@ FIXTURES = Path(__file__).parent / "fixtures"
 OVERLAYS = FIXTURES / "overlays"
 
 
+def with_example_publisher(folder: Path) -> Path:
+    """Register example.org, the source the tests' own records cite, in an overlay folder (an
+    overlay registers the publishers it cites beside the built-in registry)."""
+    (folder / "sources").mkdir(parents=True, exist_ok=True)
+    shutil.copy(OVERLAYS / "worked" / "sources" / "publishers.yaml", folder / "sources" / "publishers.yaml")
+    return folder
+
+
 @pytest.fixture(autouse=True)
 def _no_user_store(tmp_path, monkeypatch):
     """Every test runs with PANMUN_DB inside its own temporary folder."""

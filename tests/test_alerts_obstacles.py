@@ -19,23 +19,23 @@ def _add(store, rows):
             [id_, date, a1, a2, cameo, g, id_, quad, cameo])
 
 
-# 2010 lies before the knowledge base's record (2017 on) and before any 2018 agreement,
-# so only these synthetic events count.
-COOPERATIVE_Q1 = [(f"t-coop-{i}", f"2010-02-0{i}", "KOR", "PRK", "043", 1, 2.8) for i in range(1, 5)]
+# 1990 lies before the knowledge base's events (1991 on) and before every agreement with an
+# implementation history, so only these synthetic events count.
+COOPERATIVE_Q1 = [(f"t-coop-{i}", f"1990-02-0{i}", "KOR", "PRK", "043", 1, 2.8) for i in range(1, 5)]
 CONFLICT_Q2 = [
-    ("t-conf-1", "2010-05-01", "PRK", "KOR", "190", 4, -10.0),
-    ("t-conf-2", "2010-05-02", "PRK", "KOR", "190", 4, -10.0),
-    ("t-conf-3", "2010-05-03", "PRK", "KOR", "190", 4, -10.0),
-    ("t-conf-4", "2010-05-04", "KOR", "PRK", "173", 4, -5.0),
+    ("t-conf-1", "1990-05-01", "PRK", "KOR", "190", 4, -10.0),
+    ("t-conf-2", "1990-05-02", "PRK", "KOR", "190", 4, -10.0),
+    ("t-conf-3", "1990-05-03", "PRK", "KOR", "190", 4, -10.0),
+    ("t-conf-4", "1990-05-04", "KOR", "PRK", "173", 4, -5.0),
 ]
 
 
 def test_obstacles_hand_worked(store):
     _add(store, COOPERATIVE_Q1 + CONFLICT_Q2)
-    out = obstacles(store, since="2010-01-01", until="2010-06-30",
+    out = obstacles(store, since="1990-01-01", until="1990-06-30",
                     settings=ObstacleSettings(dyads=("KOR-PRK",)))
     # net cooperation: Q1 (4 - 0) / 4 = +1.00, Q2 (0 - 4) / 4 = -1.00: a fall of 2.00 >= 0.25
-    assert set(out["period"].astype(str)) == {"2010-04-01"}
+    assert set(out["period"].astype(str)) == {"1990-04-01"}
     assert out["trigger"].iloc[0] == "KOR-PRK net cooperation (test) fell from +1.00 to -1.00"
     actors = out[out["kind"] == "actor"].set_index("factor")["score"]
     # conflict weights: PRK 3 x 10 = 30, KOR 5; shares 30/35 and 5/35
@@ -59,13 +59,13 @@ def test_obstacles_on_the_record_name_the_cma_collapse_and_the_pandemic(store):
 def test_threshold_alert_names_its_events(store):
     _add(store, CONFLICT_Q2)
     settings = AlertSettings(kinds=("threshold",), dyads=("KOR-PRK",), net_coop_below=-0.5)
-    out = alerts(store, since="2010-01-01", until="2010-12-31", settings=settings)
+    out = alerts(store, since="1990-01-01", until="1990-12-31", settings=settings)
     assert len(out) == 1
     row = out.iloc[0]
     assert row["value"] == pytest.approx(-1.0) and row["subject"] == "KOR-PRK"
     assert set(row["events"]) == {"t-conf-1", "t-conf-2", "t-conf-3", "t-conf-4"}
     # below the event minimum, nothing fires
-    quiet = alerts(store, since="2010-01-01", until="2010-12-31",
+    quiet = alerts(store, since="1990-01-01", until="1990-12-31",
                    settings=AlertSettings(kinds=("threshold",), dyads=("KOR-PRK",), min_events=5))
     assert quiet.empty
 

@@ -12,6 +12,8 @@ import panmun
 from panmun.armscontrol import measures as M
 from panmun.errors import InputError, ValidationError
 
+from conftest import with_example_publisher
+
 CMA_OPERATIONAL = ["ground-buffer-zone", "maritime-buffer-zone", "no-fly-zone",
                    "accident-prevention-procedures"]
 
@@ -199,6 +201,7 @@ def test_an_overlay_measure_can_join_a_package(tmp_path):
     text = GOOD.replace("ground-buffer-zone", "sea-hotline").replace("cma-2018/1.2", "cma-2018/3.1")
     (folder / "measures" / "extra.yaml").write_text("measures:\n" + textwrap.indent(text, "  "),
                                                       encoding="utf-8")
+    with_example_publisher(folder)
     added = [m for m, _ in panmun.load_overlay(folder).measures]
     catalogue = M.load_measures() + added
     assert M.package_burden(["sea-hotline", "joint-verification"], catalogue) == 2 + 3

@@ -29,7 +29,7 @@ from panmun.ingest.cns import read_cns_missiles, shipped_file
 from panmun.ingest.codes import quad_class
 from panmun.report.compliance_section import compliance_section
 
-from conftest import OVERLAYS
+from conftest import OVERLAYS, with_example_publisher
 
 MORATORIUM = dt.date(2018, 4, 21)
 DENUCLEARIZATION = {"panmunjom-2018/3.4", "singapore-2018/preamble", "singapore-2018/3",
@@ -293,7 +293,7 @@ def _overlay(tmp_path, text: str, name: str = "rules.yaml"):
     folder = tmp_path / "overlay"
     (folder / "rules").mkdir(parents=True)
     (folder / "rules" / name).write_text(textwrap.dedent(text))
-    return folder
+    return with_example_publisher(folder)
 
 
 def _insert(store, rows: list[dict]) -> None:

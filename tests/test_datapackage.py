@@ -39,7 +39,7 @@ def test_broken_foreign_key_is_caught_by_frictionless(tmp_path):
     path = panmun.write_datapackage(tmp_path / "pkg")
     provisions = path.parent / "provisions.csv"
     rows = provisions.read_text(encoding="utf-8").splitlines()
-    rows[1] = rows[1].replace("armistice-1953", "no-such-agreement", 2)
+    rows[1] = rows[1].replace("agreed-framework-1994", "no-such-agreement", 2)
     provisions.write_text("\n".join(rows) + "\n", encoding="utf-8")
     report = frictionless.validate(str(path))
     assert not report.valid

@@ -15,7 +15,8 @@ from panmun.kb.validate import TRACKED_AGREEMENTS
 REQUIRED_AGREEMENTS = (
     "armistice-1953", "basic-agreement-1991", "denuclearization-declaration-1992", "six-party-2005",
     "october-declaration-2007", "panmunjom-2018", "singapore-2018", "pyongyang-2018", "cma-2018",
-    "rok-us-2021",
+    "rok-us-2021", "agreed-framework-1994", "june-15-2000", "six-party-initial-actions-2007",
+    "six-party-second-phase-2007", "leap-day-2012", "inter-korean-2015-08-25",
 )
 
 
@@ -24,7 +25,7 @@ def kb():
     return panmun.load_kb()
 
 
-def test_all_ten_agreements_are_present_with_provisions(kb):
+def test_all_sixteen_agreements_are_present_with_provisions(kb):
     assert set(REQUIRED_AGREEMENTS) <= set(kb.agreements)
     assert set(BUILTIN_AGREEMENTS) == set(REQUIRED_AGREEMENTS)
     for agreement_id in REQUIRED_AGREEMENTS:
@@ -100,7 +101,7 @@ def test_actors_and_their_positions(kb):
 
 def test_builtin_validation_reports_nothing():
     report = panmun.validate_path()
-    assert report.counts["agreements"] == 10
+    assert report.counts["agreements"] == 16
     assert report.counts["events"] >= 150
 
 

@@ -15,6 +15,8 @@ from panmun.roadmap.catalogue import COLUMNS, load_catalogue, steps_table
 from panmun.roadmap.steps import VECTORS, Step
 from panmun.vectors.parameters import DRIVERS
 
+from conftest import with_example_publisher
+
 # ------------------------------------------------------------------ built-in catalogue
 
 
@@ -122,7 +124,7 @@ def _overlay(tmp_path, text: str):
     folder = tmp_path / "steps-overlay"
     (folder / "steps").mkdir(parents=True)
     (folder / "steps" / "extra.yaml").write_text(text, encoding="utf-8")
-    return folder
+    return with_example_publisher(folder)
 
 
 def _problems(folder) -> list:

@@ -20,7 +20,7 @@ def test_fresh_store_migrates_to_latest_and_loads_builtin(tmp_path):
     names = store.query("SELECT version, name FROM schema_migrations ORDER BY version")
     assert list(names["version"]) == [m.version for m in MIGRATIONS]
     counts = store.counts()
-    assert counts["agreements"] == 10 and counts["events"] >= 150
+    assert counts["agreements"] == 16 and counts["events"] >= 150
     assert counts["audit"] == counts["status_changes"]   # every loaded change is audited
     assert counts["loads"] == 1
 

@@ -9,7 +9,7 @@ import pytest
 import panmun
 from panmun.errors import ValidationError
 
-from conftest import OVERLAYS
+from conftest import OVERLAYS, with_example_publisher
 
 # overlay folder -> the problems expected: (file, line, field, words in the message)
 BAD_OVERLAYS = {
@@ -137,6 +137,7 @@ def test_two_overlays_with_the_same_event_id_give_a_clear_store_error(cli, store
     second = tmp_path / "second"
     (second / "events").mkdir(parents=True)
     shutil.copy(first / "events" / "2019.yaml", second / "events" / "2019.yaml")
+    shutil.copytree(first / "sources", second / "sources")     # the publishers it cites
     store.close()
     assert cli("kb", "load", str(first)).code == 0
     before = panmun.open_store().counts()
@@ -170,7 +171,7 @@ def _measure_overlay(tmp_path, text: str):
     folder = tmp_path / "measures-overlay"
     (folder / "measures").mkdir(parents=True)
     (folder / "measures" / "extra.yaml").write_text(text, encoding="utf-8")
-    return folder
+    return with_example_publisher(folder)
 
 
 def _only_problem(folder):
@@ -183,7 +184,8 @@ def _only_problem(folder):
 def test_overlay_may_add_a_measure(tmp_path):
     report = panmun.validate_path(_measure_overlay(tmp_path, MEASURE))
     assert report.counts["measures"] == 1
-    assert report.files == ["measures-overlay/measures/extra.yaml"]
+    assert report.files == ["measures-overlay/measures/extra.yaml",
+                            "measures-overlay/sources/publishers.yaml"]
 
 
 @pytest.mark.parametrize(("old", "new", "line", "field", "words"), [
@@ -240,7 +242,7 @@ def _issue_overlay(tmp_path, text: str):
     folder = tmp_path / "issues-overlay"
     (folder / "issues").mkdir(parents=True)
     (folder / "issues" / "extra.yaml").write_text(text, encoding="utf-8")
-    return folder
+    return with_example_publisher(folder)
 
 
 def test_overlay_may_add_codings(tmp_path):

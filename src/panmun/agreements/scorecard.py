@@ -14,6 +14,7 @@ are ``untracked``: listed, but left out of the aggregates rather than counted as
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -155,10 +156,14 @@ def month_ends(start: dt.date, end: dt.date) -> list[dt.date]:
 
 def implementation_series(store: Store, start: dt.date | str = "2018-01-01",
                           end: dt.date | str | None = None,
-                          by: Literal["agreement", "vector"] = "agreement") -> pd.DataFrame:
-    """Monthly implementation per agreement or vector from ``start`` to ``end`` (month ends)."""
+                          by: Literal["agreement", "vector"] = "agreement",
+                          agreements: Sequence[str] | None = None) -> pd.DataFrame:
+    """Monthly implementation per agreement or vector from ``start`` to ``end`` (month ends),
+    over every agreement or only ``agreements``."""
     dates = month_ends(as_date(start), as_date(end))
     states = provision_states(store, dates)
+    if agreements is not None:
+        states = states[states["agreement"].isin(list(agreements))]
     return aggregate(states, by)
 
 

@@ -11,16 +11,19 @@ Method (conjugate, so every posterior is exact and cheap):
   ``m`` the pooled Jeffreys mean ``(x + 0.5) / (n + 1)`` over all domains and ``k = 4``
   pseudo-events, posterior ``Beta(k m + x_d, k (1 - m) + n_d - x_d)``. ``p1`` uses the
   knowledge base's incidents (2017 on, the same definition of "incident" as the rates);
-  ``p2`` uses every recorded use of force from 1999 (kb plus the sourced clashes 1999-2016).
+  ``p2`` uses every use of force of the systematic incident list 1999-2025
+  (:func:`history.systematic_incidents`: deadly or not, under a stated inclusion rule).
 - **Wider conflict** ``p3`` (deadly clash -> wider conflict, all domains): Beta-Binomial with
   the Jeffreys prior on the inter-Korean COW-MID disputes with deaths after the armistice
-  (1954-2010) plus the deadly events since, none of which became a war.
+  (1954-2010) plus the deadly incidents of the systematic list since 2011, none of which
+  became a war.
 - **The CMA effect**: the rate ratio of incidents (all domains) in the CMA period (2018-11-01
   to 2023-11-22) to the non-CMA time of the kb record. Given the total, the CMA count is
   Binomial with ``pi = t1 RR / (t1 RR + t0)``; with ``pi ~ Beta(n1 + 0.5, n0 + 0.5)`` the
   ratio ``RR = pi / (1 - pi) * t0 / t1`` has exact quantiles.
 
-The sample is tiny: about fifteen incidents, a dozen uses of force and a dozen deadly disputes.
+The sample is small: a few dozen incidents, 25 uses of force and about fifteen deadly disputes
+and clashes.
 The posteriors are correspondingly wide, and the model passes that width on to its answers.
 """
 
@@ -126,12 +129,13 @@ def calibrate(store: Store) -> Calibration:
     non = [e for e in kb if not in_cma(e.date)]
     n_non = _by_domain(non, lambda e: True)
     incidents, force_kb = _by_domain(kb, lambda e: True), _by_domain(kb, lambda e: e.force)
-    uses_of_force = [e for e in kb if e.force] + list(history.CLASHES_BEFORE_2017)
+    listed = history.systematic_incidents()
+    uses_of_force = [e for e in listed if e.force]
     n_force = _by_domain(uses_of_force, lambda e: True)
     n_deadly = _by_domain(uses_of_force, lambda e: e.deadly)
     disputes = history.inter_korean_disputes()
     after_war = disputes[disputes["styear"] >= 1954]
-    trials = int(after_war["deadly"].sum()) + sum(1 for e in kb if e.deadly and e.date.year > 2010)
+    trials = int(after_war["deadly"].sum()) + sum(1 for e in listed if e.deadly and e.date.year > 2010)
     wider = 0   # no deadly dispute or clash after 1953 became a war (the record's hostlev 5 is 1950-53 only)
     p1_a, p1_b = pooled_beta(force_kb, incidents)
     p2_a, p2_b = pooled_beta(n_deadly, n_force)

@@ -9,13 +9,18 @@ Three sources, each coded onto the model's domains and ladder levels:
 2. **The knowledge base's incidents**: events of type ``border-incident`` (source ``kb``,
    2017 onwards), less those that are steps *down* (loudspeakers switched off or removed).
    Each is put in a domain and given a ladder level by the keyword rules below.
-3. **The serious clashes before 2017** that the knowledge base does not hold
-   (:data:`CLASHES_BEFORE_2017`), each with the public page it is taken from; used only for
-   the step use of force -> deadly clash, which is well recorded over the longer window.
+3. **A systematic list of border incidents 1999-2025** (:func:`systematic_incidents`,
+   ``data/incidents.csv``): every exchange of fire, shelling, mine blast, warning shots at an
+   intrusion and armed intrusion at the MDL or NLL that the ROK JCS or the UN Command
+   reported, deadly or not, under a stated inclusion rule. Its uses of force are close to
+   complete, so it gives the step use of force -> deadly clash without choosing clashes for
+   being serious; its smaller incidents are a sample, so the step incident -> use of force
+   comes from the knowledge base's incidents instead.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -28,7 +33,8 @@ from panmun.store.db import Store
 PRK, ROK = 731, 732
 CMA_START = dt.date(2018, 11, 1)   # buffer and no-fly zones take effect (kb event 2018-11-01)
 CMA_END = dt.date(2023, 11, 22)    # ROK suspends the no-fly clause; DPRK drops the CMA on 11-23
-KB_START = dt.date(2017, 1, 1)     # the knowledge base's event record starts in 2017
+KB_START = dt.date(2017, 1, 1)     # the incident rates are counted from here (the kb records
+                                   # border incidents before it only as key events, not fully)
 
 _GREY = re.compile(r"\b(balloons?|loudspeakers?|leaflets?|GPS|jamming)\b", re.I)
 _SEA = re.compile(r"\b(NLL|maritime|waters|sea|coastal|naval|ships?|vessels?|islands?|islet|Yeonpyeong)\b",
@@ -52,32 +58,14 @@ class Event:
     source: str
 
 
-#: Serious clashes 1999-2016 (not in the knowledge base's event record), as the cited pages
-#: describe them. force: an exchange of fire or other use of force against the other side.
-CLASHES_BEFORE_2017: tuple[Event, ...] = (
-    Event(dt.date(1999, 6, 15), "sea", True, True, "First Battle of Yeonpyeong near the NLL",
-          "https://liquisearch.com/northern_limit_line/border_clashes"),
-    Event(dt.date(2002, 6, 29), "sea", True, True, "Second Battle of Yeonpyeong; four ROK sailors killed",
-          "https://worldhistoryproject.org/2002/6/29/second-battle-of-yeonpyeong/"),
-    Event(dt.date(2004, 11, 1), "sea", True, False, "ROK vessels fire on DPRK boats across the NLL; "
-          "no casualties",
-          "https://liquisearch.com/northern_limit_line/border_clashes"),
-    Event(dt.date(2009, 11, 10), "sea", True, True, "Battle of Daecheong; one death reported",
-          "https://liquisearch.com/northern_limit_line/border_clashes"),
-    Event(dt.date(2010, 1, 27), "sea", True, False, "Artillery fire near Baengnyeong answered by ROK fire",
-          "https://liquisearch.com/northern_limit_line/border_clashes"),
-    Event(dt.date(2010, 3, 26), "sea", True, True, "ROKS Cheonan sunk; 46 sailors killed",
-          "https://liquisearch.com/northern_limit_line/border_clashes"),
-    Event(dt.date(2010, 11, 23), "sea", True, True, "Bombardment of Yeonpyeong island; four killed",
-          "https://www.globalsecurity.org/military/world/war/nll.htm"),
-    Event(dt.date(2011, 8, 10), "sea", True, False, "Artillery fire near the NLL answered by ROK shells",
-          "https://www.globalsecurity.org/military/world/war/nll.htm"),
-    Event(dt.date(2015, 8, 4), "ground", True, False, "DMZ landmine wounds two ROK soldiers",
-          "http://www.jmu.edu/cisr/journal/19.3/briefs/funkhouser.shtml"),
-    Event(dt.date(2015, 8, 20), "ground", True, False, "Exchange of artillery fire across the DMZ; "
-          "no casualties",
-          "http://www.jmu.edu/cisr/journal/19.3/briefs/funkhouser.shtml"),
-)
+def systematic_incidents() -> list[Event]:
+    """The systematic list of border incidents 1999-2025 (``data/incidents.csv``; its inclusion
+    rule, coding and limits in ``data/INCIDENTS_SOURCE.txt``), every incident deadly or not."""
+    path = resources.files("panmun.armscontrol") / "data" / "incidents.csv"
+    with path.open("r", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    return [Event(dt.date.fromisoformat(r["date"]), r["domain"], r["use_of_force"] == "yes",
+                  r["deadly"] == "yes", r["description"], r["source_url"]) for r in rows]
 
 
 def classify_domain(summary: str) -> str:
@@ -91,10 +79,11 @@ def classify_domain(summary: str) -> str:
     return "ground"
 
 
-def kb_incidents(store: Store) -> list[Event]:
-    """The knowledge base's border incidents, coded; steps down (loudspeakers off) left out."""
+def kb_incidents(store: Store, since: dt.date = KB_START) -> list[Event]:
+    """The knowledge base's border incidents from ``since`` (the exposure window of the rates
+    starts there), coded; steps down (loudspeakers off) left out."""
     df = store.query("SELECT date, type, summary, actor1, actor2 FROM events "
-                     "WHERE source = 'kb' AND type = 'border-incident' ORDER BY date")
+                     "WHERE source = 'kb' AND type = 'border-incident' AND date >= ? ORDER BY date", [since])
     out = []
     for row in df.itertuples(index=False):
         text = str(row.summary)

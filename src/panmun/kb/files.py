@@ -12,7 +12,7 @@ from pathlib import Path
 
 #: Sub-folders of a knowledge-base folder (their schemas are in :mod:`panmun.kb.loader`).
 SECTION_NAMES: tuple[str, ...] = ("agreements", "implementation", "events", "actors", "rules",
-                                  "measures", "issues", "steps")
+                                  "measures", "issues", "steps", "sources")
 #: Files a folder may hold that are documentation, not data (reported, never loaded).
 DOC_FILES = {"README.md", "README.txt", "LICENSE", "LICENSE.txt", "SOURCE.txt"}
 

@@ -23,6 +23,7 @@ from panmun.kb.schema import (
     ImplementationFile,
     IssuesFile,
     MeasuresFile,
+    PublishersFile,
     RulesFile,
     Source,
     StepsFile,
@@ -40,6 +41,7 @@ SECTIONS: dict[str, type[pydantic.BaseModel]] = {
     "measures": MeasuresFile,
     "issues": IssuesFile,
     "steps": StepsFile,
+    "sources": PublishersFile,
 }
 
 
@@ -83,6 +85,7 @@ class KnowledgeBase:
     codings: list = field(default_factory=list)           # (Coding, Where)
     capabilities: list = field(default_factory=list)      # (Capability, Where)
     steps: list = field(default_factory=list)             # (Step, Where)
+    publishers: list = field(default_factory=list)        # (Publisher, Where)
     where: dict = field(default_factory=dict)             # record key -> Where
     files: list = field(default_factory=list)             # data files read (display paths)
     docs: list = field(default_factory=list)              # documentation files seen, not loaded
@@ -106,6 +109,7 @@ class KnowledgeBase:
             "codings": len(self.codings),
             "capabilities": len(self.capabilities),
             "steps": len(self.steps),
+            "publishers": len(self.publishers),
         }
 
     def basis_source(self, coding) -> Source | None:
@@ -167,8 +171,8 @@ def read_folder(root: Path, *, builtin: bool = False) -> tuple[KnowledgeBase, li
         if kind == "unknown":
             problems.append(Problem(disp, None, None,
                                     "file not recognised: data files go in agreements/, implementation/, "
-                                    "events/, actors/, rules/, measures/, issues/ or steps/ and end in "
-                                    ".yaml"))
+                                    "events/, actors/, rules/, measures/, issues/, steps/ or sources/ "
+                                    "and end in .yaml"))
             continue
         section = rel.parts[0]
         digest_update(digest, rel, path.read_bytes())
@@ -232,6 +236,9 @@ def _read_records(kb: KnowledgeBase, section: str, data, file: str, stem: str) -
     elif section == "steps":
         for i, step in enumerate(record.steps):
             kb.steps.append((step, _where(file, data, ("steps", i))))
+    elif section == "sources":
+        for i, publisher in enumerate(record.publishers):
+            kb.publishers.append((publisher, _where(file, data, ("publishers", i))))
     elif section == "issues":
         for name in ("issues", "codings", "capabilities"):
             for i, item in enumerate(getattr(record, name)):

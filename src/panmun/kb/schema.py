@@ -18,7 +18,7 @@ VECTORS: tuple[str, ...] = ("denuclearization", "peace-regime", "arms-control", 
 State = Literal["suspended", "reversed"]
 Confidence = Literal["verified", "recalled"]
 EventType = Literal[
-    "summit", "talks", "nuclear-test", "missile-launch", "satellite-launch",
+    "summit", "talks", "nuclear-test", "missile-launch", "satellite-launch", "weapons-test",
     "unsc-resolution", "sanctions", "exercise", "border-incident", "declaration",
     "statement", "treaty", "agreement", "humanitarian", "other",
 ]
@@ -29,9 +29,16 @@ TOPICS: tuple[str, ...] = ("denuclearization", "sanctions", "end-of-war-declarat
 #: The agreements every installation ships, in chronological order.
 BUILTIN_AGREEMENTS: tuple[str, ...] = (
     "armistice-1953", "basic-agreement-1991", "denuclearization-declaration-1992",
-    "six-party-2005", "october-declaration-2007", "panmunjom-2018", "singapore-2018",
-    "pyongyang-2018", "cma-2018", "rok-us-2021",
+    "agreed-framework-1994", "june-15-2000", "six-party-2005", "six-party-initial-actions-2007",
+    "six-party-second-phase-2007", "october-declaration-2007", "leap-day-2012",
+    "inter-korean-2015-08-25", "panmunjom-2018", "singapore-2018", "pyongyang-2018", "cma-2018",
+    "rok-us-2021",
 )
+
+#: Kinds of publisher in the registry (``sources/publishers.yaml``); only ``other`` is not a
+#: source a record may rest on alone.
+PublisherKind = Literal["official-text", "official-statement", "news", "research", "other"]
+PUBLISHER_KINDS: tuple[str, ...] = ("official-text", "official-statement", "news", "research", "other")
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -46,6 +53,7 @@ def _slug_id(value: str, example: str) -> str:
 ARTICLE = re.compile(r"^[A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*$")
 ACTOR_CODE = re.compile(r"^[A-Z]{2,5}$")
 URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
+DOMAIN = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
 
 
 class Record(BaseModel):
@@ -613,3 +621,31 @@ class StepsFile(Record):
     """A catalogue of roadmap steps."""
 
     steps: list[Step] = Field(min_length=1)
+
+
+class Publisher(Record):
+    """A publisher of sources: the web domain its pages live under, its name and its kind.
+
+    ``official-text``: the text of an agreement or a law as its parties or the UN publish it;
+    ``official-statement``: governments, the UN, the IAEA, KCNA (through KCNA Watch);
+    ``news``: news agencies and newspapers of record; ``research``: research institutes and
+    scholarly archives; ``other``: anything else (blogs, mirrors, aggregators), which a
+    record may cite beside a better source but never rest on alone.
+    """
+
+    domain: str
+    name: str
+    kind: PublisherKind
+    note: str | None = None
+
+    @field_validator("domain")
+    @classmethod
+    def _domain(cls, value: str) -> str:
+        if not DOMAIN.match(value):
+            raise ValueError("domain must be a host name such as yna.co.kr (lowercase, no scheme or path)")
+        return value
+
+
+class PublishersFile(Record):
+    publishers: list[Publisher] = Field(min_length=1)
+

@@ -18,6 +18,7 @@ import numpy as np
 from panmun.errors import Problem
 from panmun.ingest.codes import PLOVER_EVENTS, cameo_codes, iso3_codes, plover_for
 from panmun.kb.loader import KnowledgeBase, Where, builtin_root, load_kb, load_overlay, position_key
+from panmun.kb.publishers import Registry, registry_problems, source_problems
 from panmun.kb.schema import BUILTIN_AGREEMENTS, BUILTIN_MEASURES
 
 #: Agreements whose every provision must carry an implementation history.
@@ -39,6 +40,11 @@ def check(kb: KnowledgeBase, base: KnowledgeBase | None = None,
     actor_codes = set(iso3_codes())
     for actor, _ in (base.actors if base else []) + kb.actors:
         actor_codes.add(actor.code)
+
+    # publishers, and the sources every record cites
+    registry = Registry([p for p, _ in (base.publishers if base else [])] + [p for p, _ in kb.publishers])
+    problems += registry_problems(kb, base)
+    problems += source_problems(kb, registry)
 
     # actors
     seen_actors = {a.code for a, _ in base.actors} if base else set()

@@ -15,12 +15,13 @@ import functools
 import importlib
 from typing import Any
 
-#: Command group (the first word of a command path) -> the module describing its outputs.
+#: Command group (the first word of a command path) -> the modules describing its outputs.
 MODULES = {
-    "init": "store", "brief": "store", "kb": "store", "ingest": "store", "users": "store",
-    "agreements": "agreements", "events": "environment", "environment": "environment",
-    "forecast": "forecast", "vectors": "vectors", "armscontrol": "armscontrol", "actors": "actors",
-    "roadmap": "roadmap",
+    "init": ("store",), "brief": ("store",), "kb": ("store", "kb", "update"), "ingest": ("store",),
+    "update": ("update",), "users": ("store",),
+    "agreements": ("agreements",), "events": ("environment",), "environment": ("environment",),
+    "forecast": ("forecast",), "vectors": ("vectors",), "armscontrol": ("armscontrol",),
+    "actors": ("actors",), "roadmap": ("roadmap",),
 }
 
 #: The JSON Schema dialect of the published schemas (pydantic generates draft 2020-12).
@@ -30,7 +31,7 @@ DIALECT = "https://json-schema.org/draft/2020-12/schema"
 def commands() -> dict[str, Any]:
     """Every command path with its document type, from every topic module."""
     out: dict[str, Any] = {}
-    for name in dict.fromkeys(MODULES.values()):
+    for name in dict.fromkeys(m for names in MODULES.values() for m in names):
         out.update(importlib.import_module(f"panmun.schemas.{name}").COMMANDS)
     return dict(sorted(out.items()))
 
@@ -38,12 +39,11 @@ def commands() -> dict[str, Any]:
 def document_type(command: str) -> Any:
     """The document type of ``command`` (a path such as ``agreements list``)."""
     group = command.split()[0] if command else ""
-    if group not in MODULES:
-        raise KeyError(f"no output schema for the command {command!r}")
-    table = importlib.import_module(f"panmun.schemas.{MODULES[group]}").COMMANDS
-    if command not in table:
-        raise KeyError(f"no output schema for the command {command!r}")
-    return table[command]
+    for name in MODULES.get(group, ()):
+        table = importlib.import_module(f"panmun.schemas.{name}").COMMANDS
+        if command in table:
+            return table[command]
+    raise KeyError(f"no output schema for the command {command!r}")
 
 
 @functools.cache

@@ -55,6 +55,8 @@ class KbValidation(Row):
     codings: int
     capabilities: int
     steps: int
+    publishers: int
+    """Publishers in the folder's registry (sources/publishers.yaml)."""
     problems: int
     """Always 0 here: problems make the command fail with exit status 2."""
 
@@ -162,6 +164,29 @@ class NewToken(Row):
     """The secret: send it as ``Authorization: Bearer <token>``."""
 
 
+class Revoked(Row):
+    """``panmun users revoke``: every session and API token of an account, ended at once."""
+
+    name: str
+    account: bool
+    """Whether NAME has an account (a name without one has nothing to revoke)."""
+    tokens: int
+    """API tokens revoked."""
+    sessions: int
+    """Sessions ended."""
+
+
+class SectionTiming(Row):
+    """The time one section of a briefing took."""
+
+    section: str
+    """The section's id, or ``(write html)`` / ``(write pdf)`` for rendering and writing."""
+    seconds: float
+    """Wall-clock seconds."""
+    reused: bool
+    """True when the section was reused from the cache beside the store (its tables unchanged)."""
+
+
 class BriefingWritten(Row):
     """``panmun brief``: the files written."""
 
@@ -169,6 +194,8 @@ class BriefingWritten(Row):
     """The date the briefing describes."""
     html: str
     pdf: str | None = None
+    timings: list[SectionTiming] | None = None
+    """Seconds per section, in briefing order (with ``--timings``)."""
 
 
 #: The JSON document of each command this module describes.
@@ -187,4 +214,5 @@ COMMANDS = {
     "users remove": UserChange,
     "users role": UserChange,
     "users token": NewToken,
+    "users revoke": Revoked,
 }

@@ -67,6 +67,16 @@ class Store:
         """Row count of every table (for checks that a failed write changed nothing)."""
         return {t: self.con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in TABLES}
 
+    def record_through(self, at=None) -> tuple:
+        """The dates the record runs to: (newest event, newest implementation change), each the
+        latest on or before ``at`` (a date; default: all), None where there is none."""
+        bound = "" if at is None else " WHERE date <= ?"
+        params = [] if at is None else [at]
+        newest = self.con.execute(
+            f"SELECT (SELECT max(date) FROM events{bound}), (SELECT max(date) FROM status_changes{bound})",
+            params * 2).fetchall()[0]
+        return newest[0], newest[1]
+
     @property
     def schema_version(self) -> int:
         return current_version(self.con)

@@ -125,11 +125,16 @@ def month_index(start: str, end: str) -> pd.PeriodIndex:
     return pd.period_range(pd.Period(start, "M"), pd.Period(end, "M"), freq="M")
 
 
+#: The agreements whose implementation the model's series follow: the cycle opened in 2018.
+CYCLE_2018 = ("panmunjom-2018", "singapore-2018", "pyongyang-2018", "cma-2018", "rok-us-2021")
+
+
 def implementation(store: Store, months: pd.PeriodIndex) -> pd.DataFrame:
-    """Month x series-vector implementation (the four series), NaN (nothing tracked) as 0."""
+    """Month x series-vector implementation (the four series) of the agreements of
+    :data:`CYCLE_2018`, NaN (nothing tracked) as 0."""
     first = months[0].start_time.date().isoformat()
     last = months[-1].end_time.date().isoformat()
-    series = implementation_series(store, first, last, by="vector")
+    series = implementation_series(store, first, last, by="vector", agreements=CYCLE_2018)
     wide = series.pivot(index="at", columns="vector", values="implementation")
     wide.index = pd.PeriodIndex(pd.to_datetime(wide.index), freq="M")
     wanted = [*SERIES_VECTORS, EXCHANGE_SERIES]
