@@ -6,7 +6,10 @@ which runs the same examples outside the source tree.
 
 from __future__ import annotations
 
+import atexit
+import functools
 import shutil
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -32,3 +35,17 @@ def lay_out(folder: Path) -> None:
     shutil.copytree(FIXTURES / "overlays" / "worked", folder / "my-overlay")
     for name in ("actors.csv", "plan.yaml"):
         shutil.copy(FIXTURES / "cli" / name, folder / name)
+    # `panmun update`: GDELT 2.0 exports with their index files, as carried in on removable media
+    shutil.copytree(FIXTURES / "update" / "gdeltv2", folder / "downloads")
+    # `panmun kb update`: a release of the knowledge base (the data package `panmun kb package` writes)
+    shutil.copytree(_release(), folder / "release")
+
+
+@functools.cache
+def _release() -> Path:
+    """The built-in knowledge base as a release, written once per process (removed when it ends)."""
+    from panmun.kb.package import write_datapackage
+
+    folder = Path(tempfile.mkdtemp(prefix="panmun-example-release-"))
+    atexit.register(shutil.rmtree, folder, True)
+    return write_datapackage(folder / "release").parent

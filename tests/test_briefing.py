@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shutil
@@ -184,3 +185,22 @@ def test_briefing_gives_the_roadmap_with_tasks_per_actor(briefing_html):
     assert "Next tasks per actor" in section and "What stops an earlier start" in section
     assert "PRK refuses nuclear-inventory-declaration until end-of-war-declaration is verified" in section
     assert "starts at once (month 0)" in section
+
+
+def test_the_briefing_states_how_far_the_record_runs_and_warns_when_it_is_stale(store, monkeypatch, tmp_path):
+    from panmun.report import briefing
+
+    light = [b for b in briefing.SECTIONS if b.__name__ in ("alerts_section", "implementation_section",
+                                                              "scorecard_section", "events_section")]
+    monkeypatch.setattr(briefing, "SECTIONS", light)
+    newest_event, newest_change = store.record_through()
+    through = max(newest_event, newest_change)
+    current = panmun.build_briefing(store, at=newest_event)
+    html = panmun.write_html(current, tmp_path / "current.html").read_text(encoding="utf-8")
+    assert f"record through {through}" in html and current.stale_days is None
+    assert "The record is" not in html
+    later = newest_event + dt.timedelta(days=briefing.STALE_DAYS + 1)
+    stale = panmun.build_briefing(store, at=later)
+    html = panmun.write_html(stale, tmp_path / "stale.html").read_text(encoding="utf-8")
+    assert stale.stale_days == briefing.STALE_DAYS + 1
+    assert f"The record is {briefing.STALE_DAYS + 1} days old" in html and str(newest_event) in html

@@ -25,7 +25,7 @@ def test_version(cli):
 def test_init_reports_counts(cli, db_path):
     data = _json(cli("init", "--format", "json"))
     assert data["store"] == str(db_path)
-    assert data["agreements"] == 10 and data["provisions"] > 100 and data["events"] >= 150
+    assert data["agreements"] == 16 and data["provisions"] > 100 and data["events"] >= 150
 
 
 def test_db_option_overrides_the_environment(cli, tmp_path):
@@ -36,7 +36,7 @@ def test_db_option_overrides_the_environment(cli, tmp_path):
 
 def test_agreements_list_json(cli, db_path):
     rows = _json(cli("agreements", "list", "-f", "json"))
-    assert len(rows) == 10
+    assert len(rows) == 16
     for row in rows:
         assert {"id", "title", "date", "provisions"} <= set(row)
         assert isinstance(row["provisions"], int) and row["provisions"] > 0

@@ -270,6 +270,35 @@ def test_fast_path_edge_cases_match_the_line_path(tmp_path, monkeypatch):
     assert any(r.startswith("expected 57 or 58 fields, found 1") for r in reasons)
 
 
+def test_fast_path_leaves_spaced_fields_to_the_line_path(tmp_path, monkeypatch):
+    """Ids, actor codes and event codes edged by spaces (the line path strips them): the
+    fast path hands those rows over, so both paths store and reject the same."""
+    rows = [r for r in (INGEST / "gdelt1_sample.tsv").read_bytes().split(b"\n") if r.count(b"\t") == 57]
+
+    def edited(row: bytes, **values: bytes) -> bytes:
+        fields = row.split(b"\t")
+        for name, value in values.items():
+            fields[GDELT1_COLUMNS.index(name)] = value
+        return b"\t".join(fields)
+    odd = [edited(rows[0], Actor1CountryCode=b" PRK "),
+           edited(rows[1], Actor1CountryCode=b"  ", Actor1KnownGroupCode=b"UNO", Actor2CountryCode=b"FRA"),
+           edited(rows[2], GLOBALEVENTID=b" 42 "),
+           edited(rows[3], GLOBALEVENTID=b"   "),
+           edited(rows[4], EventCode=b" 010"),
+           edited(rows[5], Actor2KnownGroupCode=b"IAEA ", Actor2CountryCode=b"", Actor1CountryCode=b"FRA")]
+    path = tmp_path / "spaces.export.CSV"
+    path.write_bytes(b"\n".join([*odd, *rows[10:40]]) + b"\n")
+    line, fast = _ingest_both(tmp_path, monkeypatch, "gdelt1", path)
+    assert fast[0] == line[0] and fast[1] == line[1]
+    pd.testing.assert_frame_equal(fast[2], line[2])
+    stored = line[2].set_index("source_id")
+    assert stored.loc[odd[0].split(b"\t", 1)[0].decode(), "actor1"] == "PRK"
+    assert stored.loc["42", "source_url"].startswith("http")
+    assert "missing GLOBALEVENTID" in {r[2] for r in line[1]}
+    coded = odd[4].split(b"\t", 1)[0].decode()
+    assert coded not in stored.index or stored.loc[coded, "cameo"] == "010"
+
+
 def test_mixed_line_ends_fall_back_to_the_line_path(tmp_path, monkeypatch):
     rows = (INGEST / "gdelt1_malformed.tsv").read_bytes().split(b"\n")
     mixed = b"\n".join(rows[:5] + [b"\r"] + rows[5:])
@@ -278,6 +307,15 @@ def test_mixed_line_ends_fall_back_to_the_line_path(tmp_path, monkeypatch):
         line, fast = _ingest_both(tmp_path, monkeypatch, "gdelt1", tmp_path / name)
         assert fast[0] == line[0] and fast[1] == line[1] and fast[0]["rows"] == 20
         assert fast[3].isna().any() == (name == "crlf.tsv")   # CR LF throughout: the fast path
+
+
+def test_a_line_whose_id_is_not_text_sends_the_file_to_the_line_path(tmp_path, monkeypatch):
+    rows = (INGEST / "gdelt1_malformed.tsv").read_bytes().split(b"\n")
+    path = tmp_path / "badid.tsv"
+    path.write_bytes(b"\n".join(rows[:4] + [b"\xff" + rows[4]] + rows[5:]))
+    line, fast = _ingest_both(tmp_path, monkeypatch, "gdelt1", path)
+    assert fast[0] == line[0] and fast[1] == line[1]
+    assert fast[3].notna().all()              # every event numbered: the line path read the file
 
 
 def test_fast_path_reads_gzip_with_and_without_the_extension(store, tmp_path):

@@ -86,6 +86,15 @@ def ingest_file(store: Store, fmt: str, path: Path | str, *, all_actors: bool = 
     path = Path(path)
     if not path.is_file():
         raise NotFoundError(f"no file {path}")
+    try:
+        return _ingest(store, fmt, path, all_actors, who, progress, fast=True)
+    except fastpath.NotForFastPath:   # rolled back: the line path reads the file instead
+        return _ingest(store, fmt, path, all_actors, who, progress, fast=False)
+
+
+def _ingest(store: Store, fmt: str, path: Path, all_actors: bool, who: str | None,
+            progress: Progress | None, fast: bool) -> IngestSummary:
+    """One file in one transaction (``fast``: a large GDELT file may take the fast path)."""
     con = store.con
     _register_code_tables(con)
     started = time.perf_counter()
@@ -104,7 +113,7 @@ def ingest_file(store: Store, fmt: str, path: Path | str, *, all_actors: bool = 
         if fmt == "cns-missiles":
             run.cns(path, progress)
         else:
-            run.stream(FORMATS[fmt], path, progress)
+            run.stream(FORMATS[fmt], path, progress, fast)
         run.finish(fmt)
         summary.skipped = summary.skipped_region + summary.skipped_stored
         summary.seconds = round(time.perf_counter() - started, 3)
@@ -181,8 +190,9 @@ class _Run:
         self.fast_inserted = False   # the fast path has inserted rows into events (ingest.fastpath)
 
     # --- tab-separated and CSV formats --------------------------------------------
-    def stream(self, spec: Format, path: Path, progress: Progress | None) -> None:
-        if fastpath.applies(spec, path) and fastpath.ingest(self, spec, path, progress):
+    def stream(self, spec: Format, path: Path, progress: Progress | None, fast: bool = True) -> None:
+        if fast and fastpath.applies(spec, path):
+            fastpath.ingest(self, spec, path, progress)
             return
         with open_members(path) as members:
             for name, stream in members:

@@ -2,30 +2,36 @@
 
 The line path (:mod:`panmun.ingest.engine`) numbers every line; that costs more than the
 parse itself. For a GDELT file larger than :data:`FAST_PATH_BYTES` (plain or gzipped, not
-zipped) the ingest is instead:
+zipped) the ingest is instead two passes over the file at the same time:
 
-1. a pre-pass in Python over the raw bytes, 4 MB at a time into one reused buffer:
-   count the lines and blank lines (numpy) and check the text is UTF-8 (Arrow's
+1. a pre-pass in a thread of its own, over the raw bytes, 4 MB at a time into one reused
+   buffer: count the lines and blank lines (numpy) and check the text is UTF-8 (Arrow's
    validator, in place); only when a block fails is it split to find the lines at fault,
-   which are rejected as ``not UTF-8 text`` with their line numbers. A file whose lines
-   mix LF and CR LF ends (or hold a stray CR), or with a non-UTF-8 line whose first field
-   is not text either, goes to the line path instead (DuckDB's reader cannot place those);
-2. one streaming DuckDB statement: ``read_csv`` (tab-separated, no quoting, every field
-   VARCHAR, rejects stored) with the format's expressions, joins and checks, inserting
-   the region's good rows straight into ``events`` (``line`` NULL: their source id
-   identifies the row). No copy of the rows is made on the way, so DuckDB's memory
-   limit bounds the ingest's memory whatever the file's size. Header lines, rows a
-   check rejects, and rows sharing an id with a line that is not UTF-8 are not
-   inserted: a DuckDB function with a side effect (:class:`_HandOver`), called only on
-   those rows, collects their ids;
+   which are rejected as ``not UTF-8 text`` with their line numbers. It runs while DuckDB
+   reads the file (step 2), on the CPU time DuckDB's threads leave;
+2. one streaming DuckDB statement: ``read_csv`` (tab-separated, no quoting, the fields the
+   format uses, the date and numbers parsed by the reader, rejects stored) with the
+   format's checks, inserting the region's good rows straight into ``events`` (``line``
+   NULL: their source id identifies the row). No copy of the rows is made on the way, so
+   DuckDB's memory limit bounds the ingest's memory whatever the file's size. The
+   statement works on the fields as the reader gives them (an empty field is NULL), so a
+   row whose id, actor codes or event code hold a space (which the line path strips) is
+   left to the line path rather than trimmed here; header lines and rows a check rejects
+   are not inserted either: a DuckDB function with a side effect (:class:`_HandOver`),
+   called only on those rows, collects their ids;
 3. the exact line path, for the few rows the fast path cannot place on its own: lines
    the reader rejected (wrong number of fields: GDELT 1.0's 57-field lines when the file
-   opens with 58 fields and the other way round, malformed lines) and every row whose
-   id was handed over in step 2 (rows of the fast path with such an id are deleted
-   again, so the line path's first-line rule decides). Those rows are found again by
-   one streaming pass with pyarrow (line number and the first field), and they go
-   through the line path with their line numbers, so their rejects carry exactly the
-   line path's lines, fields and reasons.
+   opens with 58 fields and the other way round, malformed lines), every row whose id was
+   handed over in step 2, and every row sharing its id with a line that is not UTF-8 (rows
+   of the fast path with such an id are deleted again, so the line path's first-line rule
+   decides). Those rows are found again by one streaming pass with pyarrow (line number
+   and the first field), and they go through the line path with their line numbers, so
+   their rejects carry exactly the line path's lines, fields and reasons.
+
+A file whose lines mix LF and CR LF ends (or hold a stray CR), or with a line that is not
+UTF-8 whose first field is not text either, cannot be placed by DuckDB's reader: the
+pre-pass finds it, the ingest is rolled back (:class:`NotForFastPath`) and the line path
+reads the file instead.
 
 Every other row is counted, not numbered: ``rows`` is the number of non-blank lines, and
 the rows neither inserted nor handed to the line path are ``skipped_region``; so
@@ -39,6 +45,7 @@ from __future__ import annotations
 
 import gzip
 import re
+import threading
 import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -59,15 +66,35 @@ if TYPE_CHECKING:   # pragma: no cover
 FAST_PATH_BYTES = 64 << 20
 FAST_FORMATS = ("gdelt1", "gdelt2")
 PREPASS_BLOCK = 4 << 20   # bytes the pre-pass reads at a time
-#: GDELT fields the reader parses itself (a date as YYYYMMDD), and the normalised columns
-#: that are then those fields as they are. A value the reader cannot parse makes it reject
-#: the row, so the row goes to the line path, whose checks give the reason (or keep it:
-#: the line path stores an unreadable NumMentions or location as NULL).
+#: GDELT fields the reader parses itself (a date as YYYYMMDD). A value the reader cannot
+#: parse makes it reject the row, so the row goes to the line path, whose checks give the
+#: reason (or keep it: the line path stores an unreadable NumMentions or location as NULL).
 READER_TYPES = {"SQLDATE": "DATE", "QuadClass": "INTEGER", "GoldsteinScale": "DOUBLE",
                 "NumMentions": "INTEGER", "ActionGeo_Lat": "DOUBLE", "ActionGeo_Long": "DOUBLE"}
-TYPED_EXPRESSIONS = {"date": 'r."SQLDATE"', "quad_class": 'r."QuadClass"', "goldstein": 'r."GoldsteinScale"',
-                     "mentions": 'r."NumMentions"', "lat": 'r."ActionGeo_Lat"', "lon": 'r."ActionGeo_Long"'}
+#: The normalised columns as the fast path computes them from the fields the reader gives:
+#: parsed values as they are, text fields as they are (the reader gives an empty field as
+#: NULL; a value with a space, which the format's expression would strip, is handed to the
+#: line path, see :data:`SPACED_FIELDS`). The other columns use the format's expressions.
+FAST_EXPRESSIONS = {
+    "date": 'r."SQLDATE"', "quad_class": 'r."QuadClass"', "goldstein": 'r."GoldsteinScale"',
+    "mentions": 'r."NumMentions"', "lat": 'r."ActionGeo_Lat"', "lon": 'r."ActionGeo_Long"',
+    "source_id": 'r."GLOBALEVENTID"', "cameo": 'r."EventCode"',
+    "actor1": 'coalesce(r."Actor1CountryCode", r."Actor1KnownGroupCode")',
+    "actor2": 'coalesce(r."Actor2CountryCode", r."Actor2KnownGroupCode")',
+}
+#: The code table joined on the event code as read (a code with a space finds no code, and
+#: the row goes to the line path by the unknown-code check).
+FAST_JOIN = 'LEFT JOIN cameo c ON c.code = r."EventCode"'
+#: Fields the format strips of spaces that the fast path reads as they are: a row where one
+#: holds a space goes to the line path.
+SPACED_FIELDS = ("GLOBALEVENTID", "Actor1CountryCode", "Actor1KnownGroupCode", "Actor2CountryCode",
+                 "Actor2KnownGroupCode")
 _NORMALISED_REF = re.compile(r"\bn\.(\w+)")
+
+
+class NotForFastPath(Exception):
+    """DuckDB's reader cannot place this file's lines (LF and CR LF ends mixed, a stray CR,
+    a line whose id is not UTF-8): the ingest is rolled back and the line path reads it."""
 
 
 def applies(spec: Format, path: Path) -> bool:
@@ -91,7 +118,7 @@ class _Prepass:
         self.first_nf: int | None = None   # fields in the first non-blank line
         self.cr = self.crlf = 0
         self.last_newline = True
-        self._mask = np.empty(0, dtype=bool)   # reused: a block's byte masks cost no allocation
+        self._mask = np.empty(0, dtype=bool)   # reused: a block's byte mask costs no allocation
 
     @property
     def mixed_newlines(self) -> bool:
@@ -99,28 +126,38 @@ class _Prepass:
         lf = self.lines - (0 if self.last_newline else 1)
         return self.cr != self.crlf or (self.cr > 0 and self.crlf != lf)
 
-    def block(self, data: memoryview | bytes) -> None:
-        """Complete lines (``data`` ends with a newline, or is the file's last line).
+    def bad_ids(self) -> set[str] | None:
+        """The first fields of the lines that are not UTF-8 (None if one is not text either)."""
+        ids = set()
+        for _, raw in self.bad:
+            try:
+                ids.add(raw.split(b"\t", 1)[0].decode("utf-8"))
+            except UnicodeDecodeError:
+                return None
+        return ids
 
-        Most blocks are UTF-8 and hold no CR: their lines and blank lines (two newlines
-        in a row) are counted with numpy over the bytes, without splitting them. Any
-        other block, and the first (whose first line gives the number of fields), is
-        split into lines.
+    def block(self, data: bytearray | bytes, end: int) -> None:
+        """The complete lines in ``data[:end]`` (which ends with a newline, or is the file's
+        last line).
+
+        Most blocks are UTF-8 and hold no CR: their lines are counted with numpy from the
+        positions of the newlines (a blank line is a newline right after another), without
+        splitting them. Any other block, and the first (whose first line gives the number
+        of fields), is split into lines.
         """
-        if not len(data):
+        if not end:
             return
-        arr = np.frombuffer(data, dtype=np.uint8)
-        if len(self._mask) < len(arr):
-            self._mask = np.empty(len(arr), dtype=bool)
-        mask = self._mask[:len(arr)]
-        has_cr = bool(np.equal(arr, 13, out=mask).any())
-        if self.first_nf is None or has_cr or not _is_utf8(data):
-            self._split_block(bytes(data))
+        if self.first_nf is None or data.find(b"\r", 0, end) >= 0 or not _is_utf8(data, end):
+            self._split_block(bytes(data[:end]))
             return
-        newline = np.equal(arr, 10, out=mask)
-        self.lines += int(np.count_nonzero(newline))
-        self.blank += int(newline[0]) + int(np.count_nonzero(newline[1:] & newline[:-1]))
-        if not newline[-1]:
+        if len(self._mask) < end:
+            self._mask = np.empty(end, dtype=bool)
+        newline = np.equal(np.frombuffer(data, dtype=np.uint8, count=end), 10, out=self._mask[:end])
+        ends = np.flatnonzero(newline)
+        self.lines += len(ends)
+        if len(ends):
+            self.blank += int(ends[0] == 0) + int(np.count_nonzero(np.diff(ends) == 1))
+        if not newline[end - 1]:
             self.lines += 1                      # the last line, without a newline
             self.last_newline = False
 
@@ -144,7 +181,7 @@ class _Prepass:
             if len(nonblank):
                 i = nonblank[0]
                 self.first_nf = data[starts[i]:ends[i]].rstrip(b"\r").count(b"\t") + 1
-        if not _is_utf8(data):
+        if not _is_utf8(data, len(data)):
             for i, (s, e) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
                 try:
                     data[s:e].decode("utf-8")
@@ -154,15 +191,18 @@ class _Prepass:
         self.blank += int(blank.sum())
 
 
-def _is_utf8(data: memoryview | bytes) -> bool:
-    """Whether ``data`` is UTF-8 text: Arrow's validator, in place (decoding to a str would
-    allocate several times the block, and page faults then cost more than the check)."""
-    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64))
-    text = pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, pa.py_buffer(data)])
-    try:
-        text.validate(full=True)
-    except pa.ArrowInvalid:
-        return False
+def _is_utf8(data: bytearray | bytes, end: int) -> bool:
+    """Whether ``data[:end]`` is UTF-8 text: Arrow's validator, in place (decoding to a str
+    would allocate several times the block, and page faults then cost more than the check)."""
+    with memoryview(data) as view, view[:end] as part:
+        offsets = pa.py_buffer(np.array([0, end], dtype=np.int64))
+        text = pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, pa.py_buffer(part)])
+        try:
+            text.validate(full=True)
+        except pa.ArrowInvalid:
+            return False
+        finally:
+            del text
     return True
 
 
@@ -180,47 +220,80 @@ def _first_line_fields(path: Path) -> int | None:
     return None
 
 
-def _prepass(path: Path, progress: Progress | None = None) -> _Prepass:
+def _prepass(path: Path, progress: Progress | None = None, stop: threading.Event | None = None) -> _Prepass:
     """Count the lines of ``path`` a block at a time, reading into one reused buffer.
 
     After each read the complete lines are counted and the unfinished last line is moved
-    to the buffer's start; a line longer than the buffer doubles it.
+    to the buffer's start; a line longer than the buffer doubles it. ``stop``, when set,
+    ends the pass early (its counts are then incomplete).
     """
     counts = _Prepass()
     buf = bytearray(PREPASS_BLOCK)
     held = 0                     # bytes of an unfinished line at the buffer's start
     with _open(path) as stream:
-        while True:
+        while stop is None or not stop.is_set():
             if held == len(buf):
                 buf.extend(bytes(len(buf)))
-            with memoryview(buf) as view:
-                n = stream.readinto(view[held:])
-                if not n:
-                    break
-                end = held + n
-                cut = buf.rfind(b"\n", 0, end) + 1
-                counts.block(view[:cut])
+            with memoryview(buf) as view, view[held:] as free:
+                n = stream.readinto(free)
+            if not n:
+                break
+            end = held + n
+            cut = buf.rfind(b"\n", 0, end) + 1
+            counts.block(buf, cut)
             buf[:end - cut] = buf[cut:end]
             held = end - cut
             if progress:
                 progress(n, 0)
-    counts.block(bytes(buf[:held]))
+    counts.block(buf, held)
     return counts
 
 
-def ingest(run: _Run, spec: Format, path: Path, progress: Progress | None) -> bool:
-    """Ingest ``path`` by the fast path; False (nothing done) if it cannot take this file."""
-    con, name, summary = run.con, str(path), run.summary
-    counts = _prepass(path, progress)
-    if counts.mixed_newlines:   # DuckDB's reader fails on a stray CR: the line path takes the file
-        return False
-    bad_ids: set[str] = set()
-    for _, raw in counts.bad:
+class _PrepassThread(threading.Thread):
+    """:func:`_prepass` in a thread of its own (numpy, Arrow and file reads release the GIL,
+    so it runs while DuckDB reads the same file)."""
+
+    def __init__(self, path: Path, progress: Progress | None):
+        super().__init__(name="panmun-prepass", daemon=True)
+        self.path, self.progress = path, progress
+        self.stop = threading.Event()
+        self.counts: _Prepass | None = None
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
         try:
-            bad_ids.add(raw.split(b"\t", 1)[0].decode("utf-8"))
-        except UnicodeDecodeError:   # not even its id is text: the line path takes the file
-            return False
-    inserted, handed_ids = _insert(run, spec, path, bad_ids)
+            self.counts = _prepass(self.path, self.progress, self.stop)
+        except BaseException as exc:   # handed to the thread that asks for the result
+            self.error = exc
+
+    def result(self) -> _Prepass:
+        self.join()
+        if self.error is not None:
+            raise self.error
+        assert self.counts is not None
+        return self.counts
+
+
+def ingest(run: _Run, spec: Format, path: Path, progress: Progress | None) -> None:
+    """Ingest ``path`` by the fast path; :class:`NotForFastPath` if DuckDB's reader cannot
+    place its lines (the caller rolls back and uses the line path)."""
+    con, name, summary = run.con, str(path), run.summary
+    prepass = _PrepassThread(path, progress)
+    prepass.start()
+    try:
+        inserted, handed_ids = _insert(run, spec, path)
+    except BaseException as exc:
+        if isinstance(exc, duckdb.Error):
+            counts = prepass.result()
+            if counts.mixed_newlines or counts.bad_ids() is None:
+                raise NotForFastPath(f"{path}: DuckDB's reader cannot place its lines") from exc
+        prepass.stop.set()
+        prepass.join()
+        raise
+    counts = prepass.result()
+    bad_ids = counts.bad_ids()
+    if counts.mixed_newlines or bad_ids is None:
+        raise NotForFastPath(f"{path}: lines with mixed ends, or a line whose id is not UTF-8")
     # the rows the line path must place: what the reader rejected, what a check rejected,
     # header lines, and every row sharing its id with one of those or with a line that is
     # not UTF-8 (the line path then decides which of a repeated id's rows is kept)
@@ -249,7 +322,6 @@ def ingest(run: _Run, spec: Format, path: Path, progress: Progress | None) -> bo
         run._reject(name, line, None, "not UTF-8 text", raw.decode("utf-8", "replace"))
     if exact is not None and len(exact):
         run._process(spec, name, exact, list(spec.columns), split=True)
-    return True
 
 
 class _HandOver:
@@ -271,7 +343,7 @@ class _HandOver:
         return pa.array(np.zeros(len(rid), dtype=bool))
 
 
-def _insert(run: _Run, spec: Format, path: Path, bad_ids: set[str]) -> tuple[int, set[str]]:
+def _insert(run: _Run, spec: Format, path: Path) -> tuple[int, set[str]]:
     """One streaming DuckDB statement: the region's good rows of ``path`` into ``events``.
 
     Returns the number of rows inserted and the ids handed to the line path. Rows already
@@ -304,7 +376,7 @@ def _insert(run: _Run, spec: Format, path: Path, bad_ids: set[str]) -> tuple[int
     ours = ",".join(filter(None, [disabled, "build_side_probe_side"]))
     con.execute(f"SET disabled_optimizers = {lit(ours)}")
     try:
-        inserted = con.execute(_insert_sql(spec, columns[0], projection, reader, bad_ids, run.all_actors),
+        inserted = con.execute(_insert_sql(spec, columns[0], projection, reader, run.all_actors),
                                [run.summary.ingest_id]).fetchall()[0][0]
     finally:
         con.execute(f"SET disabled_optimizers = {lit(disabled or '')}")
@@ -317,19 +389,18 @@ def _used_fields(spec: Format) -> set[str]:
     return _referenced_fields(spec)
 
 
-def _insert_sql(spec: Format, id_field: str, projection: str, reader: str, not_utf8: set[str],
-                all_actors: bool) -> str:
+def _insert_sql(spec: Format, id_field: str, projection: str, reader: str, all_actors: bool) -> str:
     """The statement inserting the region's good rows of ``reader`` into ``events``.
 
     The WHERE clause decides each row on the few expressions it needs (id, header,
-    checks, actors); it holds the side-effect function, so DuckDB keeps it right above
-    the reader and computes the other columns (summary, URL, location ...) only for the
-    rows it keeps.
+    checks, spaces, actors); it holds the side-effect function, so DuckDB keeps it right
+    above the reader and computes the other columns (summary, URL, location ...) only for
+    the rows it keeps.
     """
     from panmun.ingest.engine import REGION_ACTORS, _sql_list
 
-    expressions = dict(spec.expressions, root_code=f"left(({spec.expressions['cameo']}), 2)")
-    expressions.update(TYPED_EXPRESSIONS)
+    expressions = dict(spec.expressions, **FAST_EXPRESSIONS)
+    expressions["root_code"] = f"left(({expressions['cameo']}), 2)"
 
     def inlined(sql: str) -> str:   # n.<column> means that column's expression
         return _NORMALISED_REF.sub(lambda m: f"({expressions[m.group(1)]})", sql)
@@ -337,15 +408,14 @@ def _insert_sql(spec: Format, id_field: str, projection: str, reader: str, not_u
     rid = f"r.{q(id_field)}"
     handed = [f"coalesce({rid} = {lit(id_field)}, FALSE)"]           # a header line
     handed += [f"({inlined(c.bad)})" for c in spec.checks]             # a check rejects it
-    if not_utf8:                                                       # shares an id with such a line
-        handed.append(f"coalesce({rid}, '') IN {_sql_list(sorted(not_utf8))}")
+    handed += [f"contains(r.{q(f)}, ' ')" for f in SPACED_FIELDS]      # the line path strips it
     region = "TRUE" if all_actors else " OR ".join(
         f"({expressions[a]}) IN {_sql_list(REGION_ACTORS)}" for a in ("actor1", "actor2"))
     cols = [c for c in EVENT_COLUMNS if c not in ("source", "line")]
     return f"""INSERT INTO events (id, origin, source, line, ingest_id, {", ".join(cols)})
                SELECT {lit(spec.name + ':')} || ({expressions['source_id']}), {lit('ingest:' + spec.name)},
                       {lit(spec.name)}, NULL, ?, {", ".join(expressions[c] for c in cols)}
-               FROM (SELECT {projection} FROM {reader}) r {' '.join(spec.joins)}
+               FROM (SELECT {projection} FROM {reader}) r {FAST_JOIN}
                WHERE CASE WHEN {" OR ".join(handed)} THEN {_HandOver.NAME}(coalesce({rid}, ''))
                           ELSE {region} END"""
 

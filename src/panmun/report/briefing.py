@@ -23,6 +23,7 @@ from panmun.report import charts
 from panmun.report.actors_section import actors_section
 from panmun.report.alerts_section import alerts_section
 from panmun.report.armscontrol_section import armscontrol_section
+from panmun.report.cache import SectionTiming, build_sections
 from panmun.report.compliance_section import compliance_section
 from panmun.report.environment_section import environment_section
 from panmun.report.forecast_section import forecast_section
@@ -33,6 +34,8 @@ from panmun.report.vectors_section import vectors_section
 from panmun.store.db import Store
 
 START = dt.date(2018, 1, 1)
+#: The briefing warns when its newest event is more than this many days older than its date.
+STALE_DAYS = 60
 
 
 @dataclass
@@ -44,6 +47,19 @@ class Briefing:
     version: str
     summary: list[str]
     sections: list[Section]
+    record_through: dt.date | None = None
+    """The newest event or implementation change on or before ``at``."""
+    newest_event: dt.date | None = None
+
+    stale_limit: int = STALE_DAYS
+
+    @property
+    def stale_days(self) -> int | None:
+        """Days from the newest event to the briefing's date, when more than :data:`STALE_DAYS`."""
+        if self.newest_event is None:
+            return None
+        days = (self.at - self.newest_event).days
+        return days if days > STALE_DAYS else None
 
 
 def _pct(x: float | None) -> str:
@@ -127,12 +143,21 @@ SECTIONS: list[Callable[[Store, dt.date], Section]] = [
 ]
 
 
-def build_briefing(store: Store, at: dt.date | str | None = None) -> Briefing:
-    """Compute every section of the briefing at ``at`` (default today)."""
+def build_briefing(store: Store, at: dt.date | str | None = None, *, cache: bool = False,
+                   timings: list[SectionTiming] | None = None) -> Briefing:
+    """Compute every section of the briefing at ``at`` (default today).
+
+    ``cache=True`` reuses the sections computed before for the same date whose store tables
+    are unchanged (:mod:`panmun.report.cache`); the seconds each section took are appended
+    to ``timings`` when given.
+    """
     when = as_date(at)
-    sections = [build(store, when) for build in SECTIONS]
+    sections = build_sections(store, when, SECTIONS, cache=cache, timings=timings)
     data = {s.id: s.data for s in sections}
     summary = summary_lines(
         data["implementation"]["by_vector"], data["scorecard"]["by_vector"],
         data["scorecard"]["by_agreement"], data["events"]["events"], when)
-    return Briefing(when, dt.datetime.now().replace(microsecond=0), __version__, summary, sections)
+    newest_event, newest_change = store.record_through(when)
+    through = max((d for d in (newest_event, newest_change) if d is not None), default=None)
+    return Briefing(when, dt.datetime.now().replace(microsecond=0), __version__, summary, sections,
+                    record_through=through, newest_event=newest_event)
