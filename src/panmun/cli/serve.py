@@ -74,6 +74,13 @@ def serve(
     trusted_proxy: list[str] = typer.Option([], "--trusted-proxy", help="Address or network of the "
                                             "reverse proxy in front (repeatable): only its X-Forwarded-For "
                                             "is believed. Without it the header is ignored."),
+    update_every: str | None = typer.Option(None, "--update-every", help="Update the store from the public "
+                                            "feeds every so often, e.g. 1h or 1d (off by default; admins can "
+                                            "also start one from the overview page)."),
+    update_mirror: list[str] = typer.Option([], "--update-mirror", help="Read the feeds from an internal "
+                                            "mirror, as `panmun update --mirror` (repeatable)."),
+    update_from_dir: Path | None = typer.Option(None, "--update-from-dir", help="Read the feeds' files from "
+                                                "a folder, as `panmun update --from-dir`."),
 ) -> None:
     """Start the web workbench: the dashboard at / and the API under /api (OpenAPI at /openapi.json)."""
     if not is_loopback(host) and not public:
@@ -86,6 +93,13 @@ def serve(
     if not 1 <= job_workers <= 32:
         raise InputError(f"--job-workers {job_workers}: give 1 to 32")
     proxies = trusted_proxies(trusted_proxy)
+    from panmun.web.updater import parse_every
+
+    every = parse_every(update_every) if update_every is not None else None
+    if update_mirror and update_from_dir is not None:
+        raise InputError("give --update-mirror or --update-from-dir, not both")
+    if update_from_dir is not None and not update_from_dir.is_dir():
+        raise InputError(f"--update-from-dir {update_from_dir}: no such folder")
     import uvicorn
 
     from panmun.web.app import create_app
@@ -94,7 +108,9 @@ def serve(
     path = db if db is not None else (ctx.obj or {}).get("db")
     shown = f"[{host}]" if ":" in host else host
     app = create_app(path, Settings(cookie_secure=cookie_secure, job_workers=job_workers,
-                                    trusted_proxies=proxies, admin_url=f"http://{_local(host)}:{port}"))
+                                    trusted_proxies=proxies, admin_url=f"http://{_local(host)}:{port}",
+                                    update_every=every, update_mirror=tuple(update_mirror),
+                                    update_from_dir=update_from_dir))
     typer.echo(f"panmun workbench on http://{shown}:{port}/ (store {app.state.store.path}); Ctrl-C stops it",
                err=True)
     # proxy headers are the app's business (Settings.trusted_proxies), never uvicorn's default

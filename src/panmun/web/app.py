@@ -48,10 +48,11 @@ def create_app(db: Path | str | None = None, settings: Settings | None = None) -
     """The workbench on the store at ``db`` (default: ``$PANMUN_DB`` or the user data dir)."""
     from panmun.web import admin
     from panmun.web.api import admin as admin_api
-    from panmun.web.api import jobs, read, session, writes
+    from panmun.web.api import jobs, read, session, update, writes
     from panmun.web.jobs import JobManager
     from panmun.web.pages import routes as pages
     from panmun.web.throttle import ComputeBudget
+    from panmun.web.updater import Updater
 
     settings = settings or Settings()
 
@@ -60,9 +61,11 @@ def create_app(db: Path | str | None = None, settings: Settings | None = None) -
         if settings.admin_url:
             path = admin.publish(app.state.store.path, settings.admin_url, app.state.admin_secret)
             log.info("accounts can be administered with `panmun users` while this server runs (%s)", path)
+        app.state.updater.start()
         try:
             yield
         finally:
+            app.state.updater.stop()
             if settings.admin_url:
                 admin.withdraw(app.state.store.path, app.state.admin_secret)
             app.state.jobs.shutdown()
@@ -76,8 +79,10 @@ def create_app(db: Path | str | None = None, settings: Settings | None = None) -
     app.state.jobs = JobManager(settings, app.state.store.path)
     app.state.read_budget = ComputeBudget(settings.read_seconds, settings.read_refill)
     app.state.admin_secret = admin.new_secret()
+    app.state.updater = Updater(app.state.store, settings.update_every, settings.update_mirror,
+                                settings.update_from_dir)
     errors.install(app)
-    for module in (read, writes, jobs, session, admin_api):
+    for module in (read, writes, jobs, session, update, admin_api):
         app.include_router(module.router, prefix="/api")
     pages.install(app)
     return app

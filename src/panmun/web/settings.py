@@ -44,7 +44,9 @@ class Settings:
     ``trusted_proxies``: addresses or networks of reverse proxies whose ``X-Forwarded-For``
     names the client (empty: the header is ignored). ``admin_url``: where ``panmun users``
     reaches this server while it holds the store (set by ``panmun serve``;
-    :mod:`panmun.web.admin`).
+    :mod:`panmun.web.admin`). ``update_every``: seconds between the server's own updates
+    from the public feeds (None: only when an admin starts one); ``update_mirror`` and
+    ``update_from_dir``: where they read the feeds (:mod:`panmun.web.updater`).
     """
 
     max_body_bytes: int = 1_000_000
@@ -58,4 +60,7 @@ class Settings:
     read_refill: float = 0.25
     trusted_proxies: tuple[str, ...] = ()
     admin_url: str | None = None
+    update_every: float | None = None
+    update_mirror: tuple[str, ...] = ()
+    update_from_dir: Path | None = None
     secret: str = field(default_factory=_secret, repr=False)

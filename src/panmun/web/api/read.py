@@ -467,6 +467,29 @@ def forecast(request: Request,
     return out
 
 
+@router.get("/forecast/track", summary="The forecasts' track record: the last 24 months' forecasts of the "
+            "chosen model and of the best baseline against what happened", tags=["forecast"])
+def forecast_track(request: Request, db: Store = Depends(store)) -> dict:
+    """As the briefing's track record (`panmun forecast backtest --target missile-launch`):
+    each month's probability of a launch from the chosen model and from the best baseline,
+    the outcome, and the running Brier score of each (lower is better)."""
+    from panmun.environment.forecast import ForecastSettings, forecast_data, run_backtest
+    from panmun.environment.forecast.months import DEFAULT_START
+
+    def compute() -> dict:
+        result = run_backtest(forecast_data(db, "missile-launch"), DEFAULT_START, None, ForecastSettings())
+        track = result.track
+        last = track.iloc[-1] if len(track) else None
+        return jsonable({
+            "target": "missile-launch", "chosen": result.chosen,
+            "best_baseline": None if last is None else str(last["best_baseline"]),   # best over these months
+            "months": records(track),
+            "brier_chosen": None if last is None else float(last["running_brier_chosen"]),
+            "brier_baseline": None if last is None else float(last["running_brier_baseline"])})
+
+    return _per_state(request, db, ("forecast-track",), compute)
+
+
 # --------------------------------------------------------------------------------------------
 # Arms control (panmun.armscontrol)
 # --------------------------------------------------------------------------------------------

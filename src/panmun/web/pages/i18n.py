@@ -54,6 +54,31 @@ LABELS: dict[str, tuple[str, str]] = {
     "data_through": ("Data through", "자료 기준월"),
     "forecast_note": ("Probability of the event next month, per model (lines: the model's interval).",
                       "다음 달 해당 사건이 일어날 확률(모형별, 선은 모형의 구간)."),
+    "track_record": ("Forecast track record", "전망 적중 기록"),
+    "track_note": ("Each month's forecast of a missile launch by the chosen model and by the best simple "
+                   "baseline, against what happened (dots: months with a launch).",
+                   "매월 선택 모형과 가장 나은 단순 기준 모형의 미사일 발사 전망과 실제 결과"
+                   "(점: 발사가 있었던 달)."),
+    "track_summary": ("Last {months} months: Brier score {chosen} ({chosen_model}) against {baseline} "
+                      "({baseline_model}); lower is better.",
+                      "최근 {months}개월 Brier 점수: {chosen}({chosen_model}), "
+                      "기준 {baseline}({baseline_model}); 낮을수록 좋음."),
+    "launch_happened": ("Launch", "발사"),
+    "probability": ("Probability", "확률"),
+    "data_sources": ("Data sources", "자료 출처"),
+    "sources_note": ("Each public feed: its last successful update, the newest event it gave, and its "
+                     "last error.",
+                     "공개 자료원별 마지막 성공 갱신, 가장 최근 사건 날짜, 마지막 오류."),
+    "source_name": ("Source", "자료원"),
+    "last_success": ("Last successful update (UTC)", "마지막 성공 갱신 (UTC)"),
+    "last_error": ("Last error", "마지막 오류"),
+    "never": ("never", "없음"),
+    "update_now": ("Update now", "지금 갱신"),
+    "update_running": ("An update is running…", "갱신 중…"),
+    "update_schedule": ("The server updates every {hours} h; last run ended {when}.",
+                        "서버가 {hours}시간마다 갱신합니다. 마지막 실행 종료: {when}."),
+    "update_manual": ("The server updates only when an admin starts it; last run ended {when}.",
+                      "관리자가 시작할 때만 갱신합니다. 마지막 실행 종료: {when}."),
     "briefing_intro": ("Prepare the briefing (it runs as a job), then download it.",
                        "브리핑을 작성한 뒤(작업으로 실행) 내려받으십시오."),
     "prepare_briefing": ("Prepare briefing", "브리핑 작성"),

@@ -1,4 +1,5 @@
-/* Overview: implementation per vector, the KOR-PRK index, the latest events, the forecast, the briefing. */
+/* Overview: implementation per vector, the KOR-PRK index, the latest events, the forecast and its
+ * track record, the data sources' freshness (with an admin's update button), the briefing. */
 "use strict";
 (function () {
   const P = window.Panmun;
@@ -84,6 +85,71 @@
     } catch (err) { P.showError($("forecast"), err); }
   }
 
+  /** The track record {chosen, best_baseline, months: [{month, launch, chosen, baseline, ...}]}:
+   * both models' monthly probabilities as lines, the months with a launch as dots at 100 %. */
+  async function track() {
+    try {
+      const data = await P.api("/api/forecast/track");
+      const rows = data.months || [];
+      const x = rows.map((r) => r.month + "-01");
+      const hits = rows.filter((r) => r.launch === 1);
+      P.plot($("track-chart"), [
+        { type: "scatter", mode: "lines+markers", name: P.plotText(data.chosen), x: x,
+          y: rows.map((r) => 100 * r.chosen), line: { color: "#0b4f8a" }, marker: { size: 4 } },
+        { type: "scatter", mode: "lines", name: P.plotText(data.best_baseline), x: x,
+          y: rows.map((r) => 100 * r.baseline), line: { color: "#b35900", dash: "dash" } },
+        { type: "scatter", mode: "markers", name: P.L("launch_happened"), x: hits.map((r) => r.month + "-01"),
+          y: hits.map(() => 100), marker: { color: "#8a1c1c", size: 8, symbol: "circle" } },
+      ], { xaxis: { type: "date" }, yaxis: { title: { text: P.L("probability") + " (%)" }, range: [0, 105] },
+        height: 260, margin: { l: 60, r: 20, t: 10, b: 40 }, legend: { orientation: "h", y: -0.25 } });
+      const summary = $("track-summary");
+      summary.dataset.status = "ready";
+      summary.textContent = rows.length ? P.L("track_summary", {
+        months: String(rows.length), chosen: P.formatValue(data.brier_chosen), chosen_model: data.chosen,
+        baseline: P.formatValue(data.brier_baseline), baseline_model: data.best_baseline,
+      }) : P.L("no_data");
+    } catch (err) { P.showError($("track-summary"), err); }
+  }
+
+  const SOURCE_HEADERS = { title: "source_name", last_success: "last_success", record_through: "data_through",
+    last_error: "last_error" };
+
+  function when(value) { return value ? String(value).replace("T", " ").slice(0, 16) : P.L("never"); }
+
+  /** Each source's freshness and the server's update state; an admin gets the update button. */
+  async function sources() {
+    try {
+      const data = await P.api("/api/update");
+      P.showTable($("sources-table"), data.sources, {
+        columns: ["title", "last_success", "record_through", "last_error"],
+        header: (c) => P.L(SOURCE_HEADERS[c]),
+        format: { last_success: when, last_error: (v) => v || "—" },
+      });
+      const server = data.server || {};
+      $("update-state").textContent = server.running ? P.L("update_running")
+        : server.scheduled ? P.L("update_schedule", { hours: P.formatValue(server.every_seconds / 3600), when: when(server.finished_at) })
+          : P.L("update_manual", { when: when(server.finished_at) });
+      const s = await P.session();
+      const button = $("update-button");
+      button.hidden = !(s.signed_in && s.role === "admin");
+      button.disabled = !!server.running;
+      return server.running;
+    } catch (err) { P.showError($("sources-table"), err); return false; }
+  }
+
+  async function startUpdate() {
+    const button = $("update-button");
+    button.disabled = true;
+    try {
+      const s = await P.session();
+      await P.api("/api/update", { method: "POST", json: {}, headers: s.csrf ? { "X-CSRF-Token": s.csrf } : {} });
+      while (await sources()) await new Promise((resolve) => setTimeout(resolve, 1000));
+    } catch (err) {
+      $("update-state").textContent = P.messageOf(err);
+      button.disabled = false;
+    }
+  }
+
   async function briefing() {
     const button = $("briefing-button");
     const links = $("briefing-links");
@@ -101,6 +167,7 @@
 
   document.addEventListener("DOMContentLoaded", () => {
     $("briefing-button").addEventListener("click", briefing);
-    scorecard(); index(); events(); forecast();
+    $("update-button").addEventListener("click", startUpdate);
+    scorecard(); index(); events(); forecast(); track(); sources();
   });
 })();
