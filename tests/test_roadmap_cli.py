@@ -9,7 +9,7 @@ import pytest
 
 from panmun.roadmap import rules
 from panmun.roadmap.catalogue import load_catalogue
-from panmun.roadmap.ranking import load_constraints
+from panmun.roadmap.ranking import dated_inputs
 
 HANOI = Path(__file__).parent / "fixtures" / "roadmap" / "hanoi-2019-at-once.yaml"
 
@@ -38,10 +38,15 @@ def test_plan_ranks_admissible_plans_and_judges_them(cli, tmp_path, catalogue):
     assert result.code == 0, result.err
     data = json.loads(result.out)
     assert data["feasible"] and data["horizon"] == 36 and [p["rank"] for p in data["plans"]] == [1, 2]
-    constraints = load_constraints(None, catalogue, horizon=36)
+    # the plans keep every rule with the steps judged as of their start (the month after the record ends)
+    dated = dated_inputs(None, 36, data["start"])
+    assert data["as_of"] == f"{data['start']}-01" and data["record_end"] < data["as_of"]
+    excluded = {e["step"] for e in data["excluded"]}
+    assert excluded == {b.step for b in dated.blocked}
     for p in data["plans"]:
         schedule = {s["step"]: s["start"] for s in p["steps"]}
-        assert rules.violations(catalogue, schedule, constraints) == []
+        assert rules.violations(dated.steps, schedule, dated.constraints) == []
+        assert not excluded & set(schedule)
         assert 0 <= p["optimality_gap"] <= 0.05 and p["solver_status"].startswith("OPTIMAL")
         gain = p["three_vector_model"]["gain_over_baseline"]
         assert gain["low"] <= gain["median"] <= gain["high"] and gain["median"] > 0
@@ -66,8 +71,16 @@ def test_check_reports_every_broken_rule_of_a_plan(cli):
     assert result.code == 1
     data = json.loads(result.out)
     kinds = {v["kind"] for v in data["violations"]}
-    assert kinds == {"prerequisite", "reciprocity"}
+    # from 2027-01 the steps are judged against the positions the record holds by then: the
+    # DPRK's coding of 2025-09-21 (0 on denuclearization, salience 1) refuses the Yongbyon steps
+    assert kinds == {"prerequisite", "reciprocity", "red-line"}
+    assert data["as_of"] == "2027-01-01"
     assert any(v["party"] == "PRK" and v["month"] == "2027-02" for v in data["violations"])
+    red = {v["step"]: v for v in data["violations"] if v["kind"] == "red-line"}
+    assert set(red) == {"yongbyon-freeze", "yongbyon-reprocessing-dismantlement",
+                        "yongbyon-enrichment-dismantlement"}
+    assert all(v["party"] == "PRK" and "2025-09-21" in v["problem"] and "http" in v["problem"]
+               for v in red.values())
     table = cli("roadmap", "check", str(HANOI))
     assert table.code == 1 and "iaea-inspectors-return" in table.out
 
@@ -100,7 +113,9 @@ def test_infeasible_constraints_are_explained(cli, tmp_path):
         "  - {party: PRK, step: nuclear-inventory-declaration, until: end-of-war-declaration}\n"
         "  - {party: USA, step: end-of-war-declaration, until: nuclear-inventory-declaration}\n",
         encoding="utf-8")
-    result = cli("roadmap", "plan", "--constraints", str(strict), "--time-limit", "5", "--format", "json")
+    # as of 2019-01 no position refuses the declaration: the two hand-written red lines conflict
+    result = cli("roadmap", "plan", "--constraints", str(strict), "--start", "2019-01", "--time-limit", "5",
+                 "--format", "json")
     assert result.code == 1, result.err
     data = json.loads(result.out)
     assert data["feasible"] is False

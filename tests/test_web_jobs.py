@@ -166,6 +166,24 @@ def test_roadmap_job_returns_feasible_plans(app):
     assert "three_vector_model" in plan and "clash_risk" in plan
 
 
+def test_roadmap_job_plans_from_the_positions_of_its_start_month(app):
+    """A plan starting in 2019-01 may hold steps that the parties' positions of the record's
+    end make red lines; the job judges the steps as the command does (dated_inputs)."""
+    from panmun.roadmap.ranking import dated_inputs
+
+    c = client(app, "10.0.0.9")
+    assert error_of(submit(c, "roadmap", start="2019-13"), 422)["field"] == "body.params.start"
+    r = submit(c, "roadmap", horizon=24, alternatives=0, time_limit=1, start="2019-01")
+    assert r.status_code == 202, r.text
+    job, _ = wait(c, r.json()["id"], seconds=90)
+    assert job["state"] == "done", job
+    scheduled = {step["step"] for step in job["result"]["plans"][0]["steps"]}
+    blocked_then = {b.step for b in dated_inputs(None, 24, "2019-01").blocked}
+    blocked_now = {b.step for b in dated_inputs(None, 24, None).blocked}
+    assert not scheduled & blocked_then                       # nothing off the table in 2019
+    assert scheduled & (blocked_now - blocked_then)           # but steps the record's end rules out
+
+
 def test_file_endpoint_serves_only_the_two_names(app):
     c = client(app, "10.0.0.7")
     job_id = submit(c, "ensemble", scenario="baseline", runs=10, horizon=2).json()["id"]

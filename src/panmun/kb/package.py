@@ -217,8 +217,8 @@ def _step_schema() -> dict:
         _f("verification_means", required=True, pattern=_joined(STEP_MEANS)),
         _f("lead_months", "integer", required=True, minimum=0),
         _f("reversibility", required=True, enum=["easy", "moderate", "hard"]), _f("measure_id"),
-        _f("provision_id"), _f("summary"), _f("source_url", required=True, **url), _f("source_date", "date"),
-        _f("sources", required=True)],
+        _f("provision_id"), _f("summary"), _f("issues"), _f("source_url", required=True, **url),
+        _f("source_date", "date"), _f("sources", required=True)],
         "primaryKey": ["id"], "missingValues": [""],
         "foreignKeys": [{"fields": ["measure_id"], "reference": {"resource": "measures", "fields": ["id"]}},
                         {"fields": ["provision_id"],
@@ -226,8 +226,9 @@ def _step_schema() -> dict:
 
 
 def _step_rows(kb: KnowledgeBase) -> list[dict]:
-    """One row per roadmap step; ``value`` as 'PRK:-2;USA:2', requires and drivers as JSON, the
-    first source in source_url and source_date, every source as JSON in ``sources``."""
+    """One row per roadmap step; ``value`` as 'PRK:-2;USA:2', requires, drivers and the issues it
+    moves (issue, toward, by, to) as JSON, the first source in source_url and source_date, every
+    source as JSON in ``sources``."""
     rows = []
     for s, _ in kb.steps:
         first = s.sources[0]
@@ -241,6 +242,7 @@ def _step_rows(kb: KnowledgeBase) -> list[dict]:
                      "verification_means": ";".join(s.verification.means),
                      "lead_months": s.verification.lead_months, "reversibility": s.reversibility,
                      "measure_id": s.measure or "", "provision_id": s.provision or "", "summary": s.summary,
+                     "issues": json.dumps([i.model_dump(mode="json") for i in s.issues]) if s.issues else "",
                      "source_url": first.url, "source_date": first.date.isoformat() if first.date else "",
                      "sources": json.dumps([x.model_dump(mode="json", exclude_none=True) for x in s.sources],
                                            ensure_ascii=False)})

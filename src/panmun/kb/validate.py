@@ -173,7 +173,9 @@ def check(kb: KnowledgeBase, base: KnowledgeBase | None = None,
     # roadmap steps (overlay steps may name built-in steps, measures and provisions)
     measure_ids = {m.id for k in ([base] if base else []) + [kb] for m, _ in k.measures}
     known_steps = base.steps if base else []
-    problems += step_problems(kb.steps, known_steps, set(provision_ids), measure_ids, actor_codes, today)
+    issue_ids = {i.id for k in ([base] if base else []) + [kb] for i, _ in k.issues}
+    problems += step_problems(kb.steps, known_steps, set(provision_ids), measure_ids, actor_codes, today,
+                              issue_ids=issue_ids)
     return problems
 
 
@@ -262,11 +264,14 @@ def measure_problems(measures: list, provision_ids: set[str], known_ids: set[str
 
 
 def step_problems(steps: list, known: list, provision_ids: set[str], measure_ids: set[str],
-                  actor_codes: set[str], today: dt.date | None = None) -> list[Problem]:
+                  actor_codes: set[str], today: dt.date | None = None,
+                  issue_ids: set[str] | None = None) -> list[Problem]:
     """Problems of roadmap ``steps`` ((Step, Where) pairs) that may refer to the ``known`` ones
     (e.g. the built-in steps, already checked): a repeated id, an unknown actor (in ``actors``
     or as a key of ``value``), measure, provision or prerequisite, a step that is its own
-    prerequisite, a cycle of prerequisites (named step by step), a source dated in the future."""
+    prerequisite, a cycle of prerequisites (named step by step), a source dated in the future;
+    with ``issue_ids``, a link to an unknown issue or the same issue linked twice (field
+    ``issues[k].issue``)."""
     today = today or dt.date.today()
     problems: list[Problem] = []
     seen = {s.id for s, _ in known}
@@ -293,7 +298,25 @@ def step_problems(steps: list, known: list, provision_ids: set[str], measure_ids
             elif pre not in seen:
                 problems.append(_p(where, "prerequisites", f"unknown prerequisite step {pre!r}"))
         problems += _source_dates(step.sources, where, "sources", today)
+        if issue_ids is not None:
+            problems += _issue_link_problems(step, where, issue_ids)
     problems += _cycle_problems(steps, known)
+    return problems
+
+
+def _issue_link_problems(step, where: Where, issue_ids: set[str]) -> list[Problem]:
+    """A step's links to the issues of the actors' record: each issue known, none twice."""
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for k, link in enumerate(step.issues):
+        fld = f"issues[{k}].issue"
+        if link.issue not in issue_ids:
+            known = ", ".join(sorted(issue_ids))
+            problems.append(_p(where, fld, f"step {step.id!r} names unknown issue {link.issue!r} "
+                                           f"(issues are defined under issues: in issues/*.yaml: {known})"))
+        elif link.issue in seen:
+            problems.append(_p(where, fld, f"step {step.id!r} links issue {link.issue!r} twice"))
+        seen.add(link.issue)
     return problems
 
 

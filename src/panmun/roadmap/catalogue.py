@@ -11,11 +11,11 @@ import pandas as pd
 
 import panmun
 from panmun.kb.loader import KnowledgeBase
-from panmun.roadmap.steps import Step
+from panmun.roadmap.steps import IssueLink, Step
 
 #: Columns of :func:`steps_table`.
 COLUMNS: tuple[str, ...] = ("id", "name", "actors", "vector", "advance", "prerequisites", "duration", "lead",
-                            "value", "measure", "source")
+                            "value", "issues", "measure", "source")
 
 
 def vector_name(kb_vector: str) -> str:
@@ -34,6 +34,8 @@ def to_step(record) -> Step:
         duration=record.duration_months, lead=record.verification.lead_months,
         reversibility=record.reversibility, measure=record.measure, provision=record.provision,
         summary=record.summary, sources=tuple(s.url for s in record.sources),
+        issues=tuple(IssueLink(link.issue, link.toward, float(link.by), float(link.to))
+                     for link in record.issues),
     )
 
 
@@ -47,12 +49,17 @@ def _values(value: dict[str, int]) -> str:
     return " ".join(f"{party}:{v:+d}" for party, v in value.items())
 
 
+def _issues(step: Step) -> str:
+    return " ".join(f"{x.issue}:{x.start:g}->{x.to:g}" for x in step.issues)
+
+
 def steps_table(steps: dict[str, Step] | list[Step]) -> pd.DataFrame:
     """One row per step (see :data:`COLUMNS`): actors and prerequisites joined by spaces,
-    values as ``PRK:-2 USA:+2``, duration and lead in months, the first source's URL."""
+    values as ``PRK:-2 USA:+2``, the issues it moves as ``denuclearization:25->40``,
+    duration and lead in months, the first source's URL."""
     items = steps.values() if isinstance(steps, dict) else steps
     rows = [{"id": s.id, "name": s.name, "actors": " ".join(s.actors), "vector": s.vector,
              "advance": s.advance, "prerequisites": " ".join(s.prerequisites), "duration": s.duration,
-             "lead": s.lead, "value": _values(s.value), "measure": s.measure or "",
+             "lead": s.lead, "value": _values(s.value), "issues": _issues(s), "measure": s.measure or "",
              "source": s.sources[0] if s.sources else ""} for s in items]
     return pd.DataFrame(rows, columns=list(COLUMNS))

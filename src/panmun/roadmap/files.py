@@ -20,6 +20,11 @@ A constraints file (the built-in one is ``roadmap/constraints/default.yaml``)::
       - {party: USA, step: step-id, until: other-step-id, why: "..."}
       - {party: PRK, step: step-id, never: true, why: "..."}
       - {party: KOR, step: step-id, not_before: 2028-01, why: "..."}
+    admit:                      # lift a red line derived from positions (why required)
+      - {party: PRK, step: step-id, why: "..."}
+
+``start`` may be left out: month 0 is then ``--start``, else the month after the record
+ends (:func:`panmun.roadmap.acceptability.default_start`); ``--start`` overrides the file.
 
 A plan file::
 
@@ -50,7 +55,17 @@ from typing import Any
 
 from panmun.errors import Problem, ValidationError
 from panmun.kb.yamlio import LineDict, LineList, YamlProblems, read_yaml, unit_interval_problem
-from panmun.roadmap.steps import VALUE_MAX, VALUE_MIN, VECTORS, Constraints, Plan, RedLine, Scheduled, Step
+from panmun.roadmap.steps import (
+    VALUE_MAX,
+    VALUE_MIN,
+    VECTORS,
+    Admit,
+    Constraints,
+    Plan,
+    RedLine,
+    Scheduled,
+    Step,
+)
 from panmun.vectors.parameters import DRIVERS
 
 MAX_HORIZON = 360   # months: 30 years, as for scenarios
@@ -59,8 +74,9 @@ _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ACTOR = re.compile(r"^[A-Z]{2,5}$")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _CONSTRAINT_KEYS = {"horizon", "start", "trust_margin", "parties", "initial", "require", "exclude",
-                    "deadlines", "max_starts_per_month", "red_lines", "description", "notes"}
+                    "deadlines", "max_starts_per_month", "red_lines", "admit", "description", "notes"}
 _RED_LINE_KEYS = {"party", "step", "never", "until", "not_before", "why"}
+_ADMIT_KEYS = {"party", "step", "why"}
 _PLAN_KEYS = {"name", "title", "description", "start", "steps", "schedule", "notes"}
 _STEP_KEYS = {"id", "name", "actors", "vector", "advance", "prerequisites", "value", "duration_months",
               "verification", "requires", "drivers", "measure", "provision", "reversibility", "summary",
@@ -132,14 +148,18 @@ def builtin_constraints_path() -> Path:
 
 # ---------------------------------------------------------------------------- readers
 
-def read_constraints(path: Path | str, steps: dict[str, Step], display: str | None = None) -> Constraints:
+def read_constraints(path: Path | str, steps: dict[str, Step], display: str | None = None,
+                     start: str | None = None, default_start: str | None = None) -> Constraints:
     """Read and check a constraints file against the catalogue ``steps`` (id -> step).
 
-    Raises :class:`ConstraintsError` listing every problem (file, line, field).
+    Month 0 is ``start`` when given (it overrides the file's), else the file's ``start``,
+    else ``default_start``, else :attr:`Constraints.start`; red lines ``not_before`` and
+    deadlines count from it. Raises :class:`ConstraintsError` listing every problem (file,
+    line, field).
     """
     file = display or str(path)
     data = _load(Path(path), file, ConstraintsError)
-    return _ConstraintsChecker(file, steps).constraints(data)
+    return _ConstraintsChecker(file, steps).constraints(data, start, default_start)
 
 
 def read_plan(path: Path | str, steps: dict[str, Step], display: str | None = None) -> Plan:
@@ -311,12 +331,15 @@ class _Checker:
 class _ConstraintsChecker(_Checker):
     """Builds :class:`Constraints` from one file."""
 
-    def constraints(self, data: LineDict) -> Constraints:
+    def constraints(self, data: LineDict, override: str | None = None,
+                    default_start: str | None = None) -> Constraints:
         self.keys(data, _CONSTRAINT_KEYS)
         horizon = Constraints.horizon
         if "horizon" in data:
             horizon = self.whole(data["horizon"], data.key_lines["horizon"], "horizon", 1, MAX_HORIZON)
-        start = self.month(data, "start") if "start" in data else Constraints.start
+        start = self.month(data, "start") if "start" in data else (default_start or Constraints.start)
+        if override is not None:
+            start = override
         margin, default_margin = self.margins(data)
         parties = self.parties(data)
         initial = self.initial(data)
@@ -332,12 +355,30 @@ class _ConstraintsChecker(_Checker):
             max_starts = self.whole(data["max_starts_per_month"], data.key_lines["max_starts_per_month"],
                                     "max_starts_per_month", 1)
         red_lines = self.red_lines(data, start)
+        admit = self.admits(data)
         if self.problems:
             raise ConstraintsError(self.problems)
         return Constraints(horizon=horizon, start=start, margin=margin, default_margin=default_margin,
                            parties=parties, red_lines=tuple(red_lines),
                            require=tuple(s for s, _, _ in require), exclude=tuple(s for s, _, _ in exclude),
-                           deadlines=deadlines, max_starts=max_starts, initial=initial)
+                           deadlines=deadlines, max_starts=max_starts, initial=initial, admit=tuple(admit))
+
+    def admits(self, data: LineDict) -> list[Admit]:
+        """``admit``: derived red lines lifted, each {party, step, why} (why required)."""
+        out = []
+        for item, line, where in self.listing(data, "admit"):
+            if not isinstance(item, LineDict):
+                self.bad(line, where, "must be a mapping {party, step, why}")
+                continue
+            self.keys(item, _ADMIT_KEYS, where)
+            n = len(self.problems)
+            party = self.actor(item.get("party"), item.key_lines.get("party", line), f"{where}.party")
+            step = self.step_id(item.get("step"), item.key_lines.get("step", line), f"{where}.step",
+                                self.catalogue)
+            why = self.text(item, "why", where, required=True)
+            if len(self.problems) == n:
+                out.append(Admit(party, step, why))
+        return out
 
     def margins(self, data: LineDict) -> tuple[dict[str, int], int]:
         """Trust margin per party and the default (value units, >= 0)."""

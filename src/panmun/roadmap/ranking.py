@@ -14,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from panmun.roadmap import evaluate, explain, planner, rules
+from panmun.roadmap import acceptability, evaluate, explain, planner, rules
+from panmun.roadmap.acceptability import default_start
 from panmun.roadmap.catalogue import load_catalogue
 from panmun.roadmap.files import builtin_constraints_path, read_constraints
 from panmun.roadmap.steps import Constraints, Step
@@ -56,15 +57,54 @@ class Roadmap:
 
 
 def load_constraints(path: str | Path | None, steps: dict[str, Step],
-                     horizon: int | None = None) -> Constraints:
-    """The constraints file (the built-in one when None), with ``horizon`` overriding its own."""
+                     horizon: int | None = None, start: str | None = None, kb=None, store=None,
+                     at=None) -> Constraints:
+    """The constraints file (the built-in one when None), with ``horizon`` overriding its own.
+
+    Month 0 is ``start`` when given, else the file's ``start``, else the month after the
+    record ends (:func:`panmun.roadmap.acceptability.default_start` over the knowledge base
+    ``kb`` and, when given, the ``store``, as of ``at``)."""
     from dataclasses import replace
 
+    default = None if start else default_start(kb, store, at)
     c = read_constraints(path or builtin_constraints_path(), steps,
-                         display=None if path else "built-in constraints")
+                         display=None if path else "built-in constraints", start=start, default_start=default)
     if horizon is not None:
         c = replace(c, horizon=horizon, deadlines={k: v for k, v in c.deadlines.items() if v <= horizon})
     return c
+
+
+@dataclass
+class DatedInputs:
+    """The planner's inputs as of the plan's start: steps with dated values, constraints with
+    the red lines derived from positions, the assessment and the steps no plan may contain."""
+
+    steps: dict[str, Step]
+    constraints: Constraints
+    assessment: acceptability.Assessment
+    blocked: list[acceptability.BlockedStep]
+    record_end: object = None
+
+    def header(self) -> dict:
+        """The JSON keys every dated roadmap document carries."""
+        return {"as_of": self.assessment.at, "record_end": self.record_end,
+                "acceptability": {"threshold": acceptability.THRESHOLD,
+                                  "value_points": acceptability.VALUE_POINTS,
+                                  "value_reference": acceptability.REFERENCE}}
+
+
+def dated_inputs(path: str | Path | None = None, horizon: int | None = None, start: str | None = None,
+                 steps: dict[str, Step] | None = None, kb=None, store=None, at=None) -> DatedInputs:
+    """Catalogue and constraints judged against the parties' positions on the plan's start
+    (:mod:`panmun.roadmap.acceptability`)."""
+    import panmun
+
+    kb = kb if kb is not None else panmun.load_kb()
+    steps = steps if steps is not None else load_catalogue(kb)
+    c = load_constraints(path, steps, horizon, start, kb, store, at)
+    dated, c, assessment = acceptability.with_positions(steps, c, kb, at)
+    blocked = acceptability.blocked_steps(dated, c, assessment.blocks)
+    return DatedInputs(dated, c, assessment, blocked, acceptability.record_end(kb, store, at))
 
 
 def best_plans(constraints: Constraints, steps: dict[str, Step] | None = None, *, objective: str = "progress",

@@ -33,6 +33,27 @@ VECTORS: tuple[str, ...] = ("denuclearization", "peace_regime", "arms_control", 
 VALUE_MIN, VALUE_MAX = -3, 3
 
 
+@dataclass(frozen=True)
+class IssueLink:
+    """A step moves ``issue`` (a 0-100 scale of the actors' record) towards ``toward``
+    (``high`` or ``low``) by ``by`` points, to the level ``to``."""
+
+    issue: str
+    toward: str
+    by: float
+    to: float
+
+    @property
+    def sign(self) -> int:
+        """+1 towards high, -1 towards low."""
+        return 1 if self.toward == "high" else -1
+
+    @property
+    def start(self) -> float:
+        """Where the step moves the issue from: ``to - by`` (towards high) or ``to + by``."""
+        return self.to - self.sign * self.by
+
+
 @dataclass(frozen=True, eq=False)
 class Step:
     """One step of the catalogue (see the module docstring for the timing rules).
@@ -60,6 +81,7 @@ class Step:
     provision: str | None = None
     summary: str = ""
     sources: tuple[str, ...] = ()
+    issues: tuple[IssueLink, ...] = ()
 
     @property
     def wait(self) -> int:
@@ -77,14 +99,27 @@ class RedLine:
     until: str | None = None
     not_before: int | None = None
     why: str = ""
+    basis: str = ""      # a red line derived from a dated position: that position, its date and source
 
     @property
     def label(self) -> str:
+        if self.basis:
+            return f"red line: {self.party} refuses {self.step} ({self.basis})"
         if self.until is not None:
             return f"red line: {self.party} refuses {self.step} until {self.until} is verified"
         if self.not_before is not None:
             return f"red line: {self.party} refuses {self.step} before month {self.not_before}"
         return f"red line: {self.party} refuses {self.step}"
+
+
+@dataclass(frozen=True)
+class Admit:
+    """A listed condition that lifts a red line derived from positions: ``party`` accepts
+    ``step`` whatever its coded position (``why`` says on what grounds)."""
+
+    party: str
+    step: str
+    why: str
 
 
 @dataclass(frozen=True)
@@ -98,6 +133,7 @@ class Constraints:
     must / must not be in the plan. ``deadlines``: step -> latest completion month.
     ``max_starts``: at most this many steps start in any one month (None: no limit).
     ``initial``: start levels of the surrogate state per vector (0-1; absent: 0).
+    ``admit``: derived red lines lifted (see :mod:`panmun.roadmap.acceptability`).
     """
 
     horizon: int = 60
@@ -111,6 +147,7 @@ class Constraints:
     deadlines: dict[str, int] = field(default_factory=dict)
     max_starts: int | None = None
     initial: dict[str, float] = field(default_factory=dict)
+    admit: tuple[Admit, ...] = ()
 
     def margin_of(self, party: str) -> int:
         return self.margin.get(party, self.default_margin)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from pydantic import Field
+
 from panmun.schemas.base import Interval, Month, Row
 
 
@@ -22,7 +26,11 @@ class StepRow(Row):
     lead: int
     """Months from completion to verification."""
     value: str
-    """Value to each party, -3..+3, as ``PRK:-2 USA:+2``."""
+    """Value to each party, -3..+3, as ``PRK:-2 USA:+2`` (the judged prior; ``roadmap plan``
+    moves it with the parties' positions on the start date)."""
+    issues: str
+    """The issues of the actors' record the step moves, from and to on their 0-100 scale, as
+    ``denuclearization:25->40`` (empty: none)."""
     measure: str
     source: str
 
@@ -82,6 +90,85 @@ class Conflict(Row):
     constraint: str
 
 
+class AcceptabilityRule(Row):
+    """The parameters of the rule that judges steps against the parties' dated positions
+    (docs/roadmap.md, "Acceptability as of a date")."""
+
+    threshold: float
+    """A taker refuses a step that moves an issue beyond its position by more than this many
+    salience-weighted points."""
+    value_points: float
+    """Salience-weighted points of spatial utility per unit of value."""
+    value_reference: dt.date
+    """The date the catalogue's judged values describe; dated values move from them."""
+
+
+class BlockReason(Row):
+    """Why a party refuses a step: its coded position (kind ``position``) or a hand-written red
+    line of the constraints (kind ``red-line``; ``source`` holds its reason)."""
+
+    step: str
+    """The step refused: the blocked step itself or one of its blocked prerequisites."""
+    party: str
+    kind: str
+    issue: str | None
+    toward: str | None
+    """The end of the issue's 0-100 scale the step moves the issue towards (high or low)."""
+    moves_to: float | None
+    """The level the step moves the issue to."""
+    position: float | None
+    """The party's coded position on the issue (0-100) on ``date``."""
+    salience: float | None
+    date: dt.date | None
+    """Date of the coded statement."""
+    source: str | None
+    basis: str | None
+    """The knowledge-base record the coding rests on (a position id, an event id or a statement)."""
+    weighted_excess: float | None
+    """Salience x points by which the step moves the issue beyond the position."""
+    threshold: float | None
+
+
+class AdmittingChange(Row):
+    """A change of one party's position on one issue that would lift its refusal."""
+
+    party: str
+    issue: str
+    from_: float = Field(alias="from")
+    """The coded position."""
+    to: float | None
+    """The nearest position that admits the step (null: no single position admits it)."""
+    coded_on: dt.date
+    source: str
+
+
+class ExcludedStep(Row):
+    """A step no plan may contain on the start date, and what would admit it."""
+
+    step: str
+    name: str
+    blocking_parties: list[str]
+    excluded: bool
+    """Excluded by the constraints file."""
+    blocked_by: list[BlockReason]
+    """The refusals that keep it out: its own, then those of its blocked prerequisites."""
+    via_prerequisites: list[str]
+    """Prerequisites that are blocked themselves."""
+    admitting_changes: list[AdmittingChange]
+    """Every position change needed (for the step and its blocked prerequisites)."""
+    admissible_by_positions: bool
+    """False when a hand-written red line or an exclusion blocks it whatever the positions."""
+
+
+class ValueChange(Row):
+    """A step's value to a party as of the start, where it differs from the judged prior."""
+
+    step: str
+    party: str
+    prior: int
+    as_of_start: int
+
+
 class Plans(Row):
     """``panmun roadmap plan``: the best plans found, or the constraints that conflict."""
 
@@ -93,6 +180,27 @@ class Plans(Row):
     plans: list[PlanRecord] = []
     conflicts: list[Conflict] = []
     """When no plan exists: a minimal set of constraints that cannot hold together."""
+    as_of: dt.date | None = None
+    """The date the steps are judged on: the first day of the start month."""
+    record_end: dt.date | None = None
+    """The date the record runs to (the default start is the month after)."""
+    acceptability: AcceptabilityRule | None = None
+    excluded: list[ExcludedStep] = []
+    """Steps no plan may contain on that date, with the blocking party, position, date and source."""
+    values_changed: list[ValueChange] = []
+    """Values that the parties' positions on that date move away from the judged prior."""
+
+
+class Blocked(Row):
+    """``panmun roadmap blocked``: the steps no plan may contain on the start date."""
+
+    start: Month
+    as_of: dt.date
+    record_end: dt.date | None
+    acceptability: AcceptabilityRule
+    steps: int
+    """Steps in the catalogue."""
+    blocked: list[ExcludedStep]
 
 
 class Violation(Row):
@@ -108,6 +216,8 @@ class PlanCheck(Row):
 
     plan: str
     start: Month
+    as_of: dt.date | None = None
+    """The date the plan's steps are judged on (red lines from the positions on that date)."""
     steps: int
     admissible: bool
     violations: list[Violation]
@@ -129,5 +239,6 @@ COMMANDS = {
     "roadmap steps": list[StepRow],
     "roadmap plan": Plans,
     "roadmap check": PlanCheck,
+    "roadmap blocked": Blocked,
     "roadmap tasks": list[TaskRow],
 }

@@ -43,6 +43,7 @@ import json
 import logging
 import multiprocessing
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -223,10 +224,12 @@ def check_params(kind: str, params: dict, max_runs: int) -> None:
     elif kind == "roadmap":
         from panmun.roadmap.planner import OBJECTIVES
 
-        _allowed(params, ("objective", "horizon", "alternatives", "time_limit"))
+        _allowed(params, ("objective", "horizon", "alternatives", "time_limit", "start"))
         objective = _text(params, "objective", "progress")
         if objective not in OBJECTIVES:
             raise _bad("objective", f"objective must be one of {', '.join(OBJECTIVES)}, not {objective!r}")
+        if "start" in params and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", _text(params, "start")):
+            raise _bad("start", "start must be a month as YYYY-MM")
         if "horizon" in params:
             _int(params, "horizon", 1, MAX_HORIZON, 0)
         _int(params, "alternatives", 0, 10, 2)
@@ -257,23 +260,29 @@ def ensemble_inputs(store, params: dict, max_runs: int) -> tuple:
 def roadmap_inputs(store, params: dict) -> tuple:
     """(steps, constraints, objective, alternatives, time_limit, base_rates) for :func:`run_roadmap`.
 
-    Base rates: 400 draws (seed 0) of the clash-risk posterior calibrated on the store,
-    as ``panmun roadmap plan`` does.
+    The catalogue and constraints are judged against the parties' positions on the plan's
+    start (``start``, YYYY-MM; default: the month after the store's record ends), as
+    ``panmun roadmap plan --start`` does. Base rates: 400 draws (seed 0) of the clash-risk
+    posterior calibrated on the store, as the command does.
     """
     from panmun.armscontrol.calibrate import calibrate
-    from panmun.roadmap.catalogue import load_catalogue
+    from panmun.errors import PanmunError
     from panmun.roadmap.planner import OBJECTIVES
-    from panmun.roadmap.ranking import load_constraints
+    from panmun.roadmap.ranking import dated_inputs
 
-    _allowed(params, ("objective", "horizon", "alternatives", "time_limit"))
+    _allowed(params, ("objective", "horizon", "alternatives", "time_limit", "start"))
     objective = _text(params, "objective", "progress")
     if objective not in OBJECTIVES:
         raise _bad("objective", f"objective must be one of {', '.join(OBJECTIVES)}, not {objective!r}")
     horizon = _int(params, "horizon", 1, MAX_HORIZON, 0) if "horizon" in params else None
     alternatives = _int(params, "alternatives", 0, 10, 2)
     time_limit = _time_limit(params)
-    steps = load_catalogue()
-    constraints = load_constraints(None, steps, horizon)
+    start = _text(params, "start") if "start" in params else None
+    try:
+        dated = dated_inputs(None, horizon, start, store=store)
+    except PanmunError as exc:
+        raise _bad("start", str(exc)) from exc
+    steps, constraints = dated.steps, dated.constraints
     base_rates = calibrate(store).posterior.draw(400, 0)
     return steps, constraints, objective, alternatives, time_limit, base_rates
 

@@ -32,7 +32,7 @@ class JobRequest(Body):
 
     kind: str = Field(max_length=20, description="ensemble | roadmap | briefing")
     params: dict[str, Any] = Field(default_factory=dict, description=(
-        "ensemble: {scenario, runs, horizon?, seed?}; roadmap: {objective?, horizon?, alternatives?, "
+        "ensemble: {scenario, runs, horizon?, seed?}; roadmap: {objective?, horizon?, alternatives?, start?, "
         "time_limit?}; briefing: {at?}"))
 
 
