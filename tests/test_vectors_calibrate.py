@@ -16,7 +16,7 @@ from panmun.vectors.calibrate import (
     parameter,
     trajectory,
 )
-from panmun.vectors.history import MIN_INDEX_MONTHS, index_candidates, observed_history
+from panmun.vectors.history import CYCLE_2018, MIN_INDEX_MONTHS, index_candidates, observed_history
 from panmun.vectors.parameters import DRIVERS, VECTORS
 
 from conftest import FIXTURES
@@ -111,14 +111,16 @@ def test_history_codes_the_kb_drivers(store):
     assert isinstance(h.months, pd.PeriodIndex) and h.drivers.shape == (90, 7)
     assert list(h.targets.columns) == list(VECTORS)
     assert x.loc["2018-04", "summits"] == 1 and x.loc["2018-06", "summits"] == 1
-    assert x.loc["2018-07", "summits"] == 0
+    assert x.loc["2018-07", "summits"] in (0, 0.3)                       # talks, or nothing, but no summit
     assert x.loc["2018-05", "exercises"] == 1 and x.loc["2018-07", "exercises"] == 0
     assert 0 < x.loc["2019-06", "exercises"] < 1 and x.loc["2023-03", "exercises"] == 1
     assert x.loc["2019-12", "border_closure"] == 0 and x.loc["2021-06", "border_closure"] == 1
     assert x.loc["2020-01", "border_closure"] == pytest.approx(10 / 31)
     assert x.loc["2023-09", "border_closure"] == 0
-    # the only ROK/US leader taking office in the kb up to mid-2025 is Lee Jae-myung, June 2025
-    assert x["leadership_change"].sum() == 1 and x.loc["2025-06", "leadership_change"] == 1
+    # leaders taking office 2018-01..2025-06 (vectors/data/leaders.yaml): Biden 2021-01, Yoon 2022-05,
+    # Trump 2025-01, Lee Jae-myung 2025-06
+    assert x["leadership_change"].sum() == 4 and x.loc["2025-06", "leadership_change"] == 1
+    assert x.loc["2021-01", "leadership_change"] == 1 and x.loc["2022-05", "leadership_change"] == 1
     assert np.isfinite(h.drivers).all() and ((h.drivers >= 0) & (h.drivers <= 1)).all()
     assert any("judgement" in note for note in h.notes)
 
@@ -148,7 +150,7 @@ def test_out_of_sample_reports_both_errors(store):
     for column in ("model_rmse", "carry_forward_rmse"):
         assert np.isfinite(table[column]).all() and (table[column] >= 0).all()
     # carry-forward from 2021-12: hand-check for denuclearization (0.10 held; 0.10 twice, then 0)
-    h = observed_history(store, "2018-01", "2024-12")
+    h = observed_history(store, "2018-01", "2024-12", agreements=CYCLE_2018)
     actual = h.targets.loc["2022-01":, "denuclearization"].to_numpy()
     expected = np.sqrt(np.mean((actual - h.targets.loc["2021-12", "denuclearization"]) ** 2))
     assert table.loc[0, "carry_forward_rmse"] == pytest.approx(expected)
@@ -263,4 +265,6 @@ def test_ingested_index_enters_the_calibration(record, tmp_path):
     assert m.b > 0 and m.r2 > 0.5
     assert np.isnan(m.observed.loc["2020-07"]) and m.observed.loc["2018-01"] == pytest.approx(0.6)
     assert not np.allclose(result.estimate, record.estimate)
-    assert (result.r2 > 0).all()
+    # the vectors are fitted about as well as without the index (now that the drivers come from the kb,
+    # the peace regime's R^2 is near 0 with and without it)
+    assert (result.r2 > record.r2 - 0.1).all()

@@ -160,7 +160,8 @@ def test_cli_export_interactions_and_sensitivity(cli, tmp_path):
     assert all(f'<stock name="{s}">' in text for s in STOCKS) and "<stop>24</stop>" in text
 
     heat = tmp_path / "w.png"
-    result = cli("vectors", "interactions", "--chart", str(heat), "--format", "csv")
+    result = cli("vectors", "interactions", "--quick", "--chart", str(heat), "--format", "csv",
+                 "--table", "matrix")
     assert result.code == 0, result.err
     rows = result.out.strip().splitlines()
     assert rows[0].startswith("parameter,pull,default,estimate,low90,high90") and len(rows) == 7

@@ -36,6 +36,46 @@ SchedulerOption = typer.Option(None, "--scheduler", callback=_scheduler,
                                help="Run the ensemble on Dask: 'local' or tcp://HOST:PORT.")
 
 
+def _parameters_source(value: str) -> str:
+    if value not in ("posterior", "defaults"):
+        raise typer.BadParameter(f"{value!r}: give 'posterior' or 'defaults'")
+    return value
+
+
+ParametersOption = typer.Option("posterior", "--parameters", callback=_parameters_source,
+                                help="posterior: each run draws its parameters from the calibration on the "
+                                "record (`panmun vectors calibrate`); defaults: the judgement defaults.")
+QuickOption = typer.Option(False, "--quick", help="A short sampler run and few optimiser steps (for tests "
+                           "and a first look; the diagnostics say how far to trust it).")
+
+
+def _posterior(ctx: typer.Context, quick: bool = False, steps: int | None = None, walkers: int | None = None):
+    """The calibration's posterior on the whole record (cached: docs/vectors.md), and its problem."""
+    from panmun.vectors.posterior import record_posterior
+
+    store = store_from(ctx)
+    try:
+        return record_posterior(store, quick=quick, steps=steps, walkers=walkers)
+    finally:
+        store.close()
+
+
+def _parameter_draws(ctx: typer.Context, source: str, runs: int, seed: int, quick: bool = False):
+    """(per-run parameter arrays or None, the ``parameters`` field of the JSON)."""
+    if source == "defaults":
+        return None, {"source": "defaults", "draws": 0,
+                      "note": "every run uses the judgement defaults (docs/vectors.md) and the scenario's "
+                              "overrides"}
+    post, _ = _posterior(ctx, quick)
+    diag = post.diagnostics()
+    return post.draws(runs, seed), {
+        "source": "posterior", "draws": runs, "record": f"{post.start}..{post.end}",
+        "fitted": [n for n in post.names if n != "trust0"], "converged": diag["converged"],
+        "rhat_max": diag["rhat_max"],
+        "note": "each run draws its fitted parameters from the posterior on the record (with replacement); "
+                "the scenario's overrides apply on top; the other parameters keep their defaults"}
+
+
 def _scenario(name: str):
     from panmun.vectors.scenarios import load_scenario
 
@@ -67,17 +107,21 @@ def parameters_(fmt: Format = FormatOption) -> None:
 
 
 @app.command("simulate", epilog="Examples: panmun vectors simulate baseline --runs 2000 --horizon 120\n\n"
-             "panmun vectors simulate cma-restored --deterministic")
+             "panmun vectors simulate cma-restored --deterministic --parameters defaults\n\n"
+             "panmun vectors simulate baseline --runs 1000")
 def simulate_(
+    ctx: typer.Context,
     scenario: str = ScenarioArg,
     deterministic: bool = typer.Option(False, "--deterministic", help="The deterministic (mean-field) "
-                                       "trajectory: one row per month, one column per stock."),
+                                       "trajectory: one row per month, one column per stock (with "
+                                       "--parameters posterior: at the posterior median)."),
     runs: int = RunsOption,
     horizon: int | None = HorizonOption,
     seed: int = SeedOption,
     scheduler: str | None = SchedulerOption,
     threshold: list[float] = typer.Option([0.5, 0.8], "--threshold", help="Report the probability that "
                                           "each stock has reached this level by each month (repeatable)."),
+    parameters: str = ParametersOption,
     fmt: Format = FormatOption,
 ) -> None:
     """Simulate a scenario: an ensemble's median and 5-95 % band per month, or one deterministic run."""
@@ -85,10 +129,15 @@ def simulate_(
 
     sc = _scenario(scenario)
     if deterministic:
-        frame = vruns.deterministic(sc, horizon)
+        params, where = None, "judgement defaults"
+        if parameters == "posterior":
+            post, _ = _posterior(ctx)
+            params = {k: v for k, v in post.median().items() if k != "trust0"}
+            where = "posterior median"
+        frame = vruns.deterministic(sc, horizon, params)
         shown = frame[frame["month"] % 12 == 0].round(4) if fmt == Format.table else frame
-        emit(Output({"trajectory": Table(shown, f"{sc.title}: deterministic run (every 12th month shown)")}),
-             fmt)
+        emit(Output({"trajectory": Table(shown, f"{sc.title}: deterministic run, {where} "
+                                               "(every 12th month shown)")}), fmt)
         return
     if any(not 0 < t <= 1 for t in threshold):
         raise InputError(f"--threshold {threshold}: each threshold must be in (0, 1]")
@@ -96,26 +145,30 @@ def simulate_(
         raise InputError(f"--threshold given {len(threshold)} times: at most 10 thresholds")
     from rich.progress import Progress
 
+    draws, source = _parameter_draws(ctx, parameters, runs, seed)
     with Progress(console=console(stderr=True), transient=True) as bar:
         task = bar.add_task(f"{sc.name}: {runs:,} runs", total=runs)
         counts = vruns.run_ensemble(sc, runs, horizon, seed, scheduler, thresholds=tuple(threshold),
-                                    progress=lambda n: bar.advance(task, n))
+                                    progress=lambda n: bar.advance(task, n), params=draws)
     full = vruns.bands(sc, counts)
     cols = ["date", "stock", "q05", "q50", "q95"] + [c for c in full.columns if c.startswith("p_reached")]
     shown = full[full["month"] % 12 == 0].round(3) if fmt == Format.table else full
-    emit(Output({"bands": Table(shown, f"{sc.title}: {runs:,} runs, median and 5-95 % band (yearly)", cols)},
-                document=vruns.summary_json(sc, counts, full)), fmt)
+    emit(Output({"bands": Table(shown, f"{sc.title}: {runs:,} runs, parameters from the {parameters}, "
+                                       "median and 5-95 % band (yearly)", cols)},
+                document=vruns.summary_json(sc, counts, full, source)), fmt)
 
 
 @app.command("compare", epilog="Example: panmun vectors compare baseline cma-restored freeze-for-relief "
              "--runs 500 --horizon 60")
 def compare_(
+    ctx: typer.Context,
     scenarios: list[str] = typer.Argument(..., help="Two or more scenarios (names or files)."),
     runs: int = RunsOption,
     horizon: int = typer.Option(120, "--horizon", min=1, max=limits.MAX_HORIZON, help="Months to simulate."),
     seed: int = SeedOption,
     scheduler: str | None = SchedulerOption,
     chart: Path | None = chart_option("Also draw the medians and bands (PNG, SVG or PDF)."),
+    parameters: str = ParametersOption,
     fmt: Format = FormatOption,
 ) -> None:
     """Compare scenarios: medians, bands and differences from the first, at 1, 5 and 10 years."""
@@ -128,13 +181,15 @@ def compare_(
         raise InputError(f"{len(scenarios)} scenarios x {runs:,} runs: at most {most:,} runs in all "
                          f"(--runs {most // len(scenarios):,} with {len(scenarios)} scenarios)")
     loaded = [_scenario(s) for s in scenarios]
-    frame = vruns.compare(loaded, runs, horizon, seed, scheduler=scheduler)
+    draws, _ = _parameter_draws(ctx, parameters, runs, seed)
+    frame = vruns.compare(loaded, runs, horizon, seed, scheduler=scheduler, params=draws)
     if chart is not None:
         from panmun.vectors.charts import comparison_chart
 
-        comparison_chart(loaded, runs, horizon, seed, chart)
+        comparison_chart(loaded, runs, horizon, seed, chart, draws)
         say(f"chart written to {chart}")
-    emit(Output({"comparison": Table(frame.round(3), f"Scenarios compared ({runs:,} runs each, seed {seed}); "
+    emit(Output({"comparison": Table(frame.round(3), f"Scenarios compared ({runs:,} runs each, seed {seed}, "
+                                     f"parameters from the {parameters}); "
                                      "diff_* = quantiles of the run-by-run difference from "
                                      f"{loaded[0].name}, "
                                      "p_higher = share of runs above it")}), fmt)
@@ -158,36 +213,74 @@ def export_(
                 title="XMILE model written"), fmt)
 
 
-@app.command("calibrate", epilog="Example: panmun vectors calibrate --start 2018-01 --end 2024-12")
+@app.command("calibrate", epilog="Examples: panmun vectors calibrate\n\npanmun vectors calibrate --quick")
 def calibrate_(
     ctx: typer.Context,
-    start: str = typer.Option("2018-01", "--start", help="First month fitted (YYYY-MM)."),
-    end: str = typer.Option("2024-12", "--end", help="Last month fitted (YYYY-MM)."),
-    check: bool = typer.Option(True, "--check/--no-check", help="Also the out-of-sample check "
-                               "(fit 2018-2021, forecast 2022-2024, against carry-forward)."),
+    quick: bool = QuickOption,
+    steps: int | None = typer.Option(None, "--steps", min=20, max=20000, help="Sampler steps (default 1200; "
+                                     "the first half is burn-in). About 5,000 bring every split R-hat "
+                                     "below 1.1 on the record (a few minutes)."),
+    walkers: int | None = typer.Option(None, "--walkers", min=48, max=512, help="Walkers (default 64)."),
     table: str | None = TableOption,
     fmt: Format = FormatOption,
 ) -> None:
-    """Fit the model to the implementation record (maximum likelihood; see docs/vectors-calibration.md)."""
-    from panmun.vectors.calibrate import calibrate, out_of_sample
+    """Fit the model to the whole record (1991 to the latest month): AR(1) errors, the posterior by MCMC
+    (emcee), estimates, 90 % intervals, identification and convergence diagnostics (docs/vectors.md)."""
+    from panmun.vectors.history import observed_history
+    from panmun.vectors.posterior import fit_table
+
+    post, problem = _posterior(ctx, quick, steps, walkers)
+    store = store_from(ctx)
+    try:
+        notes = observed_history(store, post.start, post.end, environment=False).notes
+    finally:
+        store.close()
+    diag = post.diagnostics()
+    frame = post.table()
+    out = Output({
+        "parameters": Table(frame, f"Posterior on the record {post.start}..{post.end} ({post.months} "
+                                   "months): median, 90 % interval, diagnostics"),
+        "errors": Table(fit_table(post, problem), "Error model per vector at the posterior median (AR(1))"),
+        "diagnostics": Table([diag], "Sampler"),
+        "notes": Table([{"note": n} for n in notes], "How the record is coded")},
+        fields={"start": post.start, "end": post.end, "months": post.months,
+                "converged": diag["converged"], "identified": int(frame["identified"].sum())},
+        title="Calibration on the record")
+    if not diag["converged"]:
+        say(f"The sampler has not converged (largest split R-hat {diag['rhat_max']:.2f}): read the intervals "
+            "as indicative; no parameter is called identified while it has not converged.")
+    emit(out, fmt, table)
+
+
+@app.command("validate", epilog="Examples: panmun vectors validate\n\npanmun vectors validate --quick")
+def validate_(
+    ctx: typer.Context,
+    quick: bool = QuickOption,
+    chart: Path | None = chart_option("Also draw the hindcasts (PNG, SVG or PDF)."),
+    table: str | None = TableOption,
+    fmt: Format = FormatOption,
+) -> None:
+    """Leave one cycle out: predict each cycle of the record from its start with a fit on the others;
+    RMSE per cycle of the coupled model, of W = 0 and of carry-forward."""
+    from panmun.vectors.records import record_validation
 
     store = store_from(ctx)
-    result = calibrate(store, start=start, end=end)
-    out = Output({
-        "parameters": Table(result.table(), f"Calibration {start}..{end} (MAP, priors at the defaults)"),
-        "fit": Table(result.fit_table(), "Fit per vector"),
-        "index": Table(result.index.table() if result.index_used else [],
-                       f"Environment index as a fourth series ({result.index_months} months): "
-                       "index = a + b x trust", ["parameter", "estimate", "se"]),
-        "out_of_sample": Table(out_of_sample(store) if check else [],
-                               "Out of sample: fit 2018-2021, forecast 2022-2024 (RMSE)",
-                               ["vector", "model_rmse", "carry_forward_rmse", "months"])},
-        fields={"start": start, "end": end, "index_used": bool(result.index_used)},
-        title="Calibration window")
-    if not result.index_used:
-        say("No ingested KOR-PRK events in 24 or more months of the window: the fit uses the implementation "
-            "record only.")
-    emit(out, fmt, table)
+    try:
+        result, history = record_validation(store, quick)
+    finally:
+        store.close()
+    if chart is not None:
+        from panmun.vectors.charts import hindcast_figure, save
+        from panmun.vectors.cycles import cycle_starts
+
+        save(hindcast_figure(history.months, history.targets, result.predictions,
+                             list(cycle_starts(history.months).values())[1:]), chart)
+        say(f"chart written to {chart}")
+    emit(Output({"cycles": Table(result.table, "Leave-one-cycle-out RMSE per cycle (lower is better)"),
+                 "hindcasts": Table(result.trajectories(), "Observed and predicted, month by month")},
+                fields={"start": str(history.months[0]), "end": str(history.months[-1]),
+                        "months": len(history.months)},
+                title="Hindcasts of the record's cycles"), fmt, table)
 
 
 @app.command("sensitivity", epilog="Example: panmun vectors sensitivity --method morris --samples 16")
@@ -219,32 +312,70 @@ def sensitivity_(
     emit(Output({"indices": Table(frame.round(4), f"Sensitivity ({method}, {sc.name}, 10 years)")}), fmt)
 
 
-@app.command("interactions", epilog="Example: panmun vectors interactions")
+@app.command("interactions", epilog="Examples: panmun vectors interactions\n\n"
+             "panmun vectors interactions --quick")
 def interactions_(
     ctx: typer.Context,
+    quick: bool = QuickOption,
     chart: Path | None = chart_option("Also draw W as a heat map (PNG, SVG or PDF)."),
+    table: str | None = TableOption,
     fmt: Format = FormatOption,
 ) -> None:
-    """The interaction matrix W: defaults, and estimates with 90 % intervals from the record."""
-    import pandas as pd
+    """Which interactions between the vectors the record supports: W's posterior intervals and
+    the leave-one-cycle-out comparison of the coupled, uncoupled, trust-only and single-coupling models."""
+    from panmun.vectors.records import record_interactions
 
-    from panmun.vectors.calibrate import calibrate
-    from panmun.vectors.parameters import BY_NAME, INTERACTIONS
-
-    table = calibrate(store_from(ctx)).table().set_index("parameter")
-    rows = []
-    for (on, by), name in INTERACTIONS.items():
-        est = table.loc[name]
-        rows.append({"parameter": name, "pull": f"{by} -> {on}", "default": BY_NAME[name].default,
-                     "estimate": est["estimate"], "low90": est["low90"], "high90": est["high90"],
-                     "identifiable": bool(est["identifiable"]), "at_bound": bool(est["at_bound"])})
-    frame = pd.DataFrame(rows)
+    store = store_from(ctx)
+    try:
+        result = record_interactions(store, quick)
+    finally:
+        store.close()
+    matrix = result["matrix"]
     if chart is not None:
         from panmun.vectors.charts import interaction_figure, save
 
-        save(interaction_figure(dict(zip(frame["parameter"], frame["estimate"], strict=True)),
-                                dict(zip(frame["parameter"], frame["low90"], strict=True)),
-                                dict(zip(frame["parameter"], frame["high90"], strict=True))), chart)
+        save(interaction_figure(dict(zip(matrix["parameter"], matrix["estimate"], strict=True)),
+                                dict(zip(matrix["parameter"], matrix["low90"], strict=True)),
+                                dict(zip(matrix["parameter"], matrix["high90"], strict=True))), chart)
         say(f"chart written to {chart}")
-    emit(Output({"interactions": Table(frame.round(3), "Interaction matrix W (drive on a vector per unit of "
-                                       "another's progress)")}), fmt)
+    emit(Output({"verdicts": Table(result["interactions"], "What the record says about each interaction"),
+                 "matrix": Table(matrix, "Interaction matrix W (drive on a vector per unit of another's "
+                                         "progress): default and posterior"),
+                 "scores": Table(result["scores"], "Leave-one-cycle-out RMSE of every variant")},
+                fields={"start": result["start"], "end": result["end"], "converged": result["converged"]},
+                title="Interactions"), fmt, table)
+
+
+@app.command("map", epilog="Examples: panmun vectors map --x summits --y sanctions\n\n"
+             "panmun vectors map --x exercises --y exchange --draws 50 --chart map.png")
+def map_(
+    ctx: typer.Context,
+    x: str = typer.Option(..., "--x", help="The driver on the horizontal axis (see docs/vectors.md)."),
+    y: str = typer.Option(..., "--y", help="The driver on the vertical axis."),
+    scenario: str = typer.Option("baseline", "--scenario", help="Start and the other drivers' levels."),
+    draws: int = typer.Option(200, "--draws", min=1, max=500, help="Posterior draws per cell."),
+    horizon: int = typer.Option(120, "--horizon", min=2, max=limits.MAX_HORIZON, help="Months run."),
+    parameters: str = ParametersOption,
+    chart: Path | None = chart_option("Also draw the heat maps (PNG, SVG or PDF)."),
+    fmt: Format = FormatOption,
+) -> None:
+    """Conditions for durable progress: each vector's median after the horizon, and the chance it holds
+    0.5 through the second half, over a grid of two drivers' levels (from the posterior)."""
+    from panmun.vectors.maps import driver_map
+    from panmun.vectors.parameters import DRIVERS
+
+    for flag, name in (("--x", x), ("--y", y)):
+        if name not in DRIVERS:
+            raise InputError(f"{flag} {name!r}: not a driver; choose from {', '.join(DRIVERS)}")
+    if x == y:
+        raise InputError(f"--x and --y are both {x!r}: give two different drivers")
+    sc = _scenario(scenario)
+    params, source = _parameter_draws(ctx, parameters, draws, 0)
+    frame = driver_map(sc, params, x, y, horizon=horizon, draws=draws)
+    if chart is not None:
+        from panmun.vectors.charts import map_figure, save
+
+        save(map_figure(frame), chart)
+        say(f"chart written to {chart}")
+    emit(Output({"map": Table(frame.round(4), f"{y} x {x}: median after {horizon} months and P(holding 0.5) "
+                                              f"({scenario}, parameters from the {parameters})")}), fmt)

@@ -78,7 +78,7 @@ import pandas as pd
 from scipy.optimize import least_squares
 
 from panmun.store.db import Store
-from panmun.vectors.history import History, observed_history
+from panmun.vectors.history import CYCLE_2018, History, observed_history
 from panmun.vectors.model import Setup, _run, full_parameters, simulate
 from panmun.vectors.parameters import BY_NAME, VECTORS, Parameter
 
@@ -445,7 +445,7 @@ def calibrate(store: Store, start: str = "2018-01", end: str = "2024-12",
     (MAP fit); ``None`` for pure maximum likelihood. The ingested KOR–PRK environment
     index joins the likelihood when the store has enough of it (``result.index_used``).
     """
-    return fit_history(observed_history(store, start, end), fit_params, prior)
+    return fit_history(observed_history(store, start, end, agreements=CYCLE_2018), fit_params, prior)
 
 
 def forecast(result: CalibrationResult, history: History, origin: int) -> np.ndarray:
@@ -468,7 +468,7 @@ def out_of_sample(store: Store, train_end: str = "2021-12", test_end: str = "202
     The baseline carries the last observed value (``train_end``) forward. Rows: the three
     vectors and ``all`` (pooled over vectors).
     """
-    history = observed_history(store, start, test_end)
+    history = observed_history(store, start, test_end, agreements=CYCLE_2018)
     origin = int(history.months.get_loc(pd.Period(train_end, "M")))
     train = history.head(origin + 1)
     result = fit_history(train, fit_params, prior)

@@ -61,11 +61,12 @@ def fan_chart(bands: dict[str, pd.DataFrame], stocks: Sequence[str] = STOCKS) ->
     return fig
 
 
-def comparison_chart(scenarios, runs: int, horizon: int, seed: int, path: Path) -> None:
+def comparison_chart(scenarios, runs: int, horizon: int, seed: int, path: Path,
+                     params: dict | None = None) -> None:
     """Fan charts of several scenarios on the same axes, written to ``path``."""
     from panmun.vectors.runs import bands, run_ensemble
 
-    tables = {sc.name: bands(sc, run_ensemble(sc, runs, horizon, seed)) for sc in scenarios}
+    tables = {sc.name: bands(sc, run_ensemble(sc, runs, horizon, seed, params=params)) for sc in scenarios}
     save(fan_chart(tables), path)
 
 
@@ -120,4 +121,69 @@ def interaction_figure(estimates: dict[str, float], low: dict[str, float] | None
     ax.set_yticks(range(3), ["on D", "on P", "on A"], fontsize=8)
     fig.colorbar(image, ax=ax, shrink=0.8).ax.tick_params(labelsize=7)
     ax.set_title("Interaction matrix W (push per unit progress)", fontsize=9)
+    return fig
+
+
+HINDCAST_STYLE = {"observed": ("#000000", "-", "observed"), "coupled": ("#0571b0", "-", "coupled model"),
+                  "w0": ("#d95f02", "--", "W = 0, no coupling"),
+                  "carry_forward": ("#999999", ":", "carry-forward")}
+
+
+def hindcast_figure(months, observed: pd.DataFrame, predictions: dict[str, np.ndarray],
+                    cycle_starts: Sequence[int] = ()) -> Figure:
+    """One panel per vector: the record and each leave-one-cycle-out prediction over the months
+    (each cycle predicted from its first month by a fit without it); cycle starts marked."""
+    from panmun.vectors.parameters import VECTORS
+
+    years = np.array([m.year + (m.month - 1) / 12 for m in months])
+    fig = Figure(figsize=(10, 6.6))
+    axes = fig.subplots(3, 1, sharex=True)
+    for i, (ax, vector) in enumerate(zip(axes, VECTORS, strict=True)):
+        ax.plot(years, observed.iloc[:, i].to_numpy(), color="#000000", lw=1.6, label="observed")
+        for name, pred in predictions.items():
+            colour, style, label = HINDCAST_STYLE.get(name, ("#7b3294", "-", name))
+            ax.plot(years, pred[:, i], color=colour, ls=style, lw=1.1, label=label)
+        for k in cycle_starts:
+            ax.axvline(years[k], color="#cccccc", lw=0.8)
+        ax.set_title(LABELS.get(vector, vector), fontsize=9)
+        ax.set_ylim(0, max(0.1, float(np.nanmax(observed.to_numpy())) * 1.3))
+        ax.tick_params(labelsize=7)
+        _style(ax)
+    axes[0].legend(fontsize=7, frameon=False, ncol=4, loc="upper left")
+    axes[-1].set_xlabel("year (grey lines: cycle starts; each cycle predicted by a fit without it)",
+                        fontsize=8)
+    fig.suptitle("Hindcasts: each cycle of the record predicted from its start", fontsize=10)
+    return fig
+
+
+def map_figure(table: pd.DataFrame) -> Figure:
+    """The long-run median of each vector over a grid of two drivers' levels (one panel per
+    vector), each cell annotated with P(holding 0.5)."""
+    from panmun.vectors.parameters import VECTORS
+
+    x, y = str(table["x"].iloc[0]), str(table["y"].iloc[0])
+    xs = sorted(table["x_level"].unique())
+    ys = sorted(table["y_level"].unique())
+    fig = Figure(figsize=(11, 3.8))
+    axes = fig.subplots(1, 3)
+    image = None
+    for ax, vector in zip(axes, VECTORS, strict=True):
+        part = table[table["vector"] == vector]
+        grid = part.pivot(index="y_level", columns="x_level", values="q50").reindex(index=ys, columns=xs)
+        hold = part.pivot(index="y_level", columns="x_level", values="p_hold").reindex(index=ys, columns=xs)
+        image = ax.imshow(grid.to_numpy(), origin="lower", cmap="viridis", vmin=0, vmax=1, aspect="auto")
+        for r in range(len(ys)):
+            for c in range(len(xs)):
+                value = grid.iloc[r, c]
+                ax.text(c, r, f"{value:.2f}\np {hold.iloc[r, c]:.2f}", ha="center", va="center", fontsize=6,
+                        color="white" if value < 0.5 else "black")
+        ax.set_xticks(range(len(xs)), [f"{v:g}" for v in xs], fontsize=7)
+        ax.set_yticks(range(len(ys)), [f"{v:g}" for v in ys], fontsize=7)
+        ax.set_xlabel(x, fontsize=8)
+        ax.set_title(LABELS.get(vector, vector), fontsize=9)
+    axes[0].set_ylabel(y, fontsize=8)
+    if image is not None:
+        fig.colorbar(image, ax=list(axes), shrink=0.8).ax.tick_params(labelsize=7)
+    fig.suptitle("Median after ten years over the posterior (p: share of draws holding 0.5 in years 5-10)",
+                 fontsize=10)
     return fig

@@ -1,28 +1,41 @@
 """The observed record as the three-vector model's inputs and targets, month by month.
 
 **Targets** are the foundation's monthly implementation series per vector
-(:func:`panmun.implementation_series` with ``by="vector"``): the fraction of the
-tracked provisions' maximum score reached at each month end, in [0, 1]. The series'
-vectors ``denuclearization``, ``peace-regime`` and ``arms-control`` are the model's
-D, P and A (renamed to :data:`~panmun.vectors.parameters.VECTORS`); ``exchange`` is
-the model's input E. A month in which no provision is tracked yet (before the 2018
-agreements exist) is coded 0: nothing of those agreements is implemented.
+(:func:`panmun.implementation_series` with ``by="vector"``) over **every tracked
+agreement** signed by then (or only ``agreements``): the fraction of the tracked
+provisions' maximum score reached at each month end, in [0, 1]. The series' vectors
+``denuclearization``, ``peace-regime`` and ``arms-control`` are the model's D, P and A
+(renamed to :data:`~panmun.vectors.parameters.VECTORS`); ``exchange`` is the model's
+input E. A month in which no provision of the vector is tracked yet (before the first
+agreement, December 1991) is missing (NaN) in the targets and 0 in the exchange input.
 
 **Drivers** (the 7 columns of :data:`~panmun.vectors.parameters.DRIVERS`, in order),
 one row per calendar month, each in [0, 1], built from the knowledge base in the store:
 
 - ``summits``: 1 in a month with a ``summit`` event that has the DPRK (``PRK``) as
-  either actor; 0 otherwise.
+  either actor; else :data:`TALKS_LEVEL` in a month with a ``talks`` event with the
+  DPRK as either actor (lower-level talks, judgement on the level); 0 otherwise.
 - ``exercises``: a level carried forward from the month of each ``exercise`` event:
-  the level of the event in :data:`EXERCISE_LEVELS` (suspended 0, scaled down
-  :data:`SCALED_DOWN`, full scale 1), 1 for any other exercise event (an exercise
-  held). The level before the window is that of the last earlier exercise event.
+  the level of the event in :data:`EXERCISE_LEVELS` (cancelled or suspended 0, scaled
+  down :data:`SCALED_DOWN`, full scale 1), 1 for any other exercise event (an exercise
+  held). The level before the window is that of the last earlier exercise event
+  (:data:`EXERCISE_DEFAULT` before the first). The kb records no exercise event between
+  the 1994 suspension of Team Spirit and 2010, so the series is 0 then: it follows the
+  kb, which leaves out the smaller annual exercises of those years.
 - ``border_closure``: the fraction of each month's days from the kb event
   :data:`CLOSURE_START_EVENT` (inclusive) to :data:`CLOSURE_END_EVENT` (exclusive).
-- ``leadership_change``: 1 in the month of an ROK or US leader taking office, found as
-  events with ``actor1`` KOR or USA whose summary matches :data:`INAUGURATION_PATTERN`.
-- ``sanctions`` and ``rivalry``: the kb holds no sourced monthly series, so each is a
-  constant (:data:`SANCTIONS_LEVEL`, :data:`RIVALRY_LEVEL`): **judgement**, not data.
+- ``leadership_change``: 1 in the month a new leader takes office in Seoul or Washington
+  or succeeds in Pyongyang, from the sourced file ``vectors/data/leaders.yaml`` (each
+  entry cites a kb event or an official source).
+- ``sanctions``: an index built from the kb's events (:func:`sanctions_index`, coding in
+  ``vectors/data/sanctions.yaml``): each ``unsc-resolution`` by the UN on the DPRK a
+  step of 1, each ``sanctions`` event (a national designation) a step of 0.5, relief
+  -0.5, resolutions that adopt no measure 0; the cumulative sum rescaled to 0 at its
+  lowest (1991-2017) and 1 at the 2017-12 regime, clipped to [0, 1].
+- ``rivalry``: the kb has no sourced series of US-China competition (its events record
+  the DPRK's affairs, not the great powers' rivalry), so it is the constant
+  :data:`RIVALRY_LEVEL`: **judgement**; a constant cannot be told apart from the
+  vectors' bases, and the record cannot tell its effect.
 - ``exchange``: the ``exchange`` implementation series (E).
 
 :attr:`History.notes` lists every coding choice that is judgement or a gap in the kb.
@@ -43,6 +56,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -51,6 +67,7 @@ from panmun.agreements.scorecard import implementation_series
 from panmun.environment.indices import index as environment_index
 from panmun.environment.obstacles import CLOSURE_END_EVENT, CLOSURE_START_EVENT
 from panmun.errors import InputError
+from panmun.kb.yamlio import read_yaml
 from panmun.store.db import Store
 from panmun.vectors.parameters import DRIVERS, VECTORS
 
@@ -63,13 +80,18 @@ EXCHANGE_SERIES = "exchange"
 SCALED_DOWN = 0.3
 #: exercise events whose level is not "held at full scale" (judgement on the kb summaries)
 EXERCISE_LEVELS: dict[str, float] = {
+    "1992-01-07-team-spirit-1992-cancelled": 0.0,          # Team Spirit 1992 not held
+    "1994-03-03-team-spirit-1994-suspended": 0.0,          # Team Spirit 1994 suspended
     "2018-06-18-freedom-guardian-suspended": 0.0,          # all planning for UFG 2018 suspended
     "2019-03-02-key-resolve-foal-eagle-ended": SCALED_DOWN,  # replaced by smaller drills
 }
 #: level when no exercise event precedes the window (the standing annual cycle, judgement)
 EXERCISE_DEFAULT = 1.0
-#: constant sanctions pressure: the 2016-17 UN regime in force throughout (judgement)
+#: constant sanctions pressure of the first (2018-cycle) calibration; the record's drivers use
+#: :func:`sanctions_index` instead
 SANCTIONS_LEVEL = 0.8
+#: summit-diplomacy level of a month with lower-level talks with the DPRK but no summit (judgement)
+TALKS_LEVEL = 0.3
 #: constant US-China competition (judgement)
 RIVALRY_LEVEL = 0.6
 #: the dyad whose conflict-cooperation index is the fourth observed series
@@ -129,16 +151,28 @@ def month_index(start: str, end: str) -> pd.PeriodIndex:
 CYCLE_2018 = ("panmunjom-2018", "singapore-2018", "pyongyang-2018", "cma-2018", "rok-us-2021")
 
 
-def implementation(store: Store, months: pd.PeriodIndex) -> pd.DataFrame:
-    """Month x series-vector implementation (the four series) of the agreements of
-    :data:`CYCLE_2018`, NaN (nothing tracked) as 0."""
+def implementation(store: Store, months: pd.PeriodIndex,
+                   agreements: tuple[str, ...] | None = CYCLE_2018) -> pd.DataFrame:
+    """Month x series-vector implementation (the four series) of ``agreements`` (None: every
+    agreement), NaN (nothing tracked) as 0."""
+    return implementation_raw(store, months, agreements).fillna(0.0)
+
+
+def implementation_raw(store: Store, months: pd.PeriodIndex,
+                       agreements: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Month x series-vector implementation of ``agreements`` (None: every agreement);
+    NaN in a month where the vector has no tracked provision yet."""
     first = months[0].start_time.date().isoformat()
     last = months[-1].end_time.date().isoformat()
-    series = implementation_series(store, first, last, by="vector", agreements=CYCLE_2018)
+    series = implementation_series(store, first, last, by="vector",
+                                   agreements=None if agreements is None else list(agreements))
+    wanted = [*SERIES_VECTORS, EXCHANGE_SERIES]
+    if series.empty:
+        return pd.DataFrame(np.nan, index=months, columns=wanted)
     wide = series.pivot(index="at", columns="vector", values="implementation")
     wide.index = pd.PeriodIndex(pd.to_datetime(wide.index), freq="M")
-    wanted = [*SERIES_VECTORS, EXCHANGE_SERIES]
-    return wide.reindex(index=months, columns=wanted).astype(float).fillna(0.0)
+    wide = wide[~wide.index.duplicated(keep="last")]
+    return wide.reindex(index=months, columns=wanted).astype(float)
 
 
 def _events(store: Store, where: str, params: list | None = None) -> pd.DataFrame:
@@ -148,10 +182,13 @@ def _events(store: Store, where: str, params: list | None = None) -> pd.DataFram
     return out
 
 
-def summits(store: Store, months: pd.PeriodIndex) -> np.ndarray:
-    """1 in months with a leaders' summit involving the DPRK, else 0."""
+def summits(store: Store, months: pd.PeriodIndex, talks: float = TALKS_LEVEL) -> np.ndarray:
+    """1 in months with a leaders' summit involving the DPRK; ``talks`` in months with only
+    lower-level talks with the DPRK (a kb ``talks`` event); else 0."""
     rows = _events(store, "type = 'summit' AND (actor1 = 'PRK' OR actor2 = 'PRK')")
-    return months.isin(set(rows["month"])).astype(float)
+    met = _events(store, "type = 'talks' AND (actor1 = 'PRK' OR actor2 = 'PRK')")
+    out = np.where(months.isin(set(met["month"])), talks, 0.0)
+    return np.where(months.isin(set(rows["month"])), 1.0, out)
 
 
 def exercises(store: Store, months: pd.PeriodIndex) -> np.ndarray:
@@ -178,6 +215,74 @@ def border_closure(store: Store, months: pd.PeriodIndex) -> np.ndarray:
         days = (min(after, end) - max(first, start)).days
         out[i] = max(days, 0) / month.days_in_month
     return out
+
+
+def _data_file(name: str):
+    return read_yaml(Path(str(resources.files("panmun.vectors") / "data" / name)))
+
+
+@cache
+def leaders() -> tuple[dict, ...]:
+    """The sourced leader changes of ``vectors/data/leaders.yaml`` (date, country, leader, source)."""
+    rows = []
+    for item in _data_file("leaders.yaml")["leaders"]:
+        row = {k: item[k] for k in item}
+        row["date"] = pd.Timestamp(str(item["date"]))
+        if not (row.get("kb_event") or row.get("url")):
+            raise ValueError(f"leaders.yaml: {item['leader']} cites no source")
+        rows.append(row)
+    return tuple(rows)
+
+
+def leader_changes(months: pd.PeriodIndex) -> tuple[np.ndarray, list[str]]:
+    """1 in months in which a new leader takes office in Seoul, Washington or Pyongyang
+    (``vectors/data/leaders.yaml``); the changes in the window, as text."""
+    found = [r for r in leaders() if pd.Period(r["date"], "M") in set(months)]
+    marks = {pd.Period(r["date"], "M") for r in found}
+    text = [f"{r['date'].date()} {r['country']} {r['leader']}" for r in found]
+    return months.isin(marks).astype(float), text
+
+
+@cache
+def sanctions_coding() -> dict:
+    """The sanctions index's coding (``vectors/data/sanctions.yaml``)."""
+    data = _data_file("sanctions.yaml")
+    return {"weights": dict(data["weights"]), "full_at": str(data["full_at"]),
+            "codes": {str(k): dict(v) for k, v in data["codes"].items()}}
+
+
+def sanctions_steps(store: Store) -> pd.DataFrame:
+    """The kb events the sanctions index counts: id, date, month, step (module doc)."""
+    coding = sanctions_coding()
+    weights, codes = coding["weights"], coding["codes"]
+    rows = _events(store, "(type = 'unsc-resolution' AND actor1 = 'UNO' AND actor2 = 'PRK') "
+                          "OR type = 'sanctions'")
+    types = store.query("SELECT id, type FROM events WHERE type IN ('unsc-resolution', 'sanctions')")
+    kind = dict(zip(types["id"], types["type"], strict=True))
+    steps = []
+    for event in rows["id"]:
+        code = codes.get(event)
+        if code is not None:
+            value = code["step"]
+            steps.append(weights["relief"] if value == "relief" else float(value))
+        else:
+            un = kind[event] == "unsc-resolution"
+            steps.append(weights["un_measures"] if un else weights["unilateral"])
+    return rows.assign(step=steps)[["id", "date", "month", "step"]]
+
+
+def sanctions_index(store: Store, months: pd.PeriodIndex) -> np.ndarray:
+    """The sanctions index per month in [0, 1] (module doc; coding in ``data/sanctions.yaml``)."""
+    steps = sanctions_steps(store)
+    full = pd.Period(sanctions_coding()["full_at"], "M")
+    first = pd.Period("1991-01", "M")
+    span = pd.period_range(min(first, months[0]), max(full, months[-1]), freq="M")
+    monthly = steps.groupby("month")["step"].sum().reindex(span, fill_value=0.0).cumsum()
+    reference = monthly[(monthly.index >= first) & (monthly.index <= full)]
+    low, top = float(reference.min()), float(monthly[full])
+    if top <= low:
+        return np.zeros(len(months))
+    return np.clip((monthly.reindex(months).to_numpy() - low) / (top - low), 0.0, 1.0)
 
 
 def leadership_changes(store: Store, months: pd.PeriodIndex) -> tuple[np.ndarray, list[str]]:
@@ -221,24 +326,30 @@ def environment_series(store: Store, months: pd.PeriodIndex) -> tuple[pd.Series 
     return wide[best].rename(INDEX_COLUMN), best
 
 
-def _notes(months: pd.PeriodIndex, inaugurations: list[str], closure: np.ndarray) -> list[str]:
+def _notes(months: pd.PeriodIndex, changes: list[str], closure: np.ndarray,
+           agreements: tuple[str, ...] | None) -> list[str]:
+    which = "every tracked agreement" if agreements is None else ", ".join(agreements)
     notes = [
-        "targets: a month with no tracked provision (before the 2018 agreements) is coded 0 (judgement)",
-        f"sanctions: constant {SANCTIONS_LEVEL} over the window - judgement, the kb has no sourced series",
-        f"rivalry: constant {RIVALRY_LEVEL} over the window - judgement, the kb has no sourced series",
-        "summits: every kb 'summit' event with PRK as an actor counts 1 in its month, whoever the partner "
-        "(ROK, US, China, Russia); lower-level talks count 0",
-        f"exercises: level carried forward from each kb 'exercise' event: suspended 0, scaled down "
-        f"{SCALED_DOWN} (judgement), any other exercise event 1 (held, full scale); before the first event "
-        f"{EXERCISE_DEFAULT}; spring 2018 drills are not in the kb",
+        f"targets: implementation of {which}; a month with no tracked provision of a vector is "
+        + ("missing" if agreements is None else "coded 0 (judgement)"),
+        "sanctions: index from the kb's UN resolutions and sanctions events (vectors/data/sanctions.yaml): "
+        "resolutions adopting measures +1, national measures +0.5, relief -0.5, scaled to 0 at the lowest "
+        "(1991-2017) and 1 at the 2017-12 regime; the step sizes are judgement",
+        f"rivalry: constant {RIVALRY_LEVEL} over the window - judgement: the kb has no sourced series of "
+        "US-China competition, and the record cannot tell its effect",
+        f"summits: every kb 'summit' event with PRK as an actor counts 1 in its month, whoever the partner "
+        f"(ROK, US, China, Russia); a month with only 'talks' with PRK counts {TALKS_LEVEL} (judgement)",
+        f"exercises: level carried forward from each kb 'exercise' event: cancelled or suspended 0, scaled "
+        f"down {SCALED_DOWN} (judgement), any other exercise event 1 (held, full scale); before the first "
+        f"event {EXERCISE_DEFAULT}; the kb records no exercise between 1994-03 and 2010-07, so the level "
+        "is 0 then (the smaller annual exercises of those years are not in the kb)",
     ]
     if not closure.any():
         notes.append("border_closure: the closure events are not in the store (or not in the window): 0")
-    if inaugurations:
-        notes.append("leadership_change: from kb events " + ", ".join(inaugurations))
+    if changes:
+        notes.append("leadership_change (vectors/data/leaders.yaml): " + "; ".join(changes))
     else:
-        notes.append(f"leadership_change: the kb records no ROK or US leader taking office between "
-                     f"{months[0]} and {months[-1]}, so it is 0 throughout (no dates invented)")
+        notes.append(f"leadership_change: no change of leader between {months[0]} and {months[-1]}")
     return notes
 
 
@@ -250,33 +361,41 @@ def _index_note(index: pd.Series | None, source: str | None) -> str:
             f"{int(index.notna().sum())} of {len(index)} months with events")
 
 
-def observed_history(store: Store, start: str = "2018-01", end: str = "2024-12",
-                     environment: bool = True) -> History:
-    """The record from ``start`` to ``end`` (``YYYY-MM``) as model targets and drivers.
+def observed_history(store: Store, start: str | None = None, end: str | None = None,
+                     environment: bool = True, agreements: tuple[str, ...] | None = None) -> History:
+    """The record from ``start`` to ``end`` (``YYYY-MM``; default the whole record, 1991-01 to
+    the latest month) as model targets and drivers.
 
-    ``environment``: attach the ingested KOR–PRK index when there is enough of it (module doc).
+    ``agreements``: the agreements whose implementation the targets follow (None: every
+    agreement; a month without a tracked provision is then missing); ``environment``:
+    attach the ingested KOR–PRK index when there is enough of it (module doc).
     """
-    months = month_index(start, end)
-    impl = implementation(store, months)
+    from panmun.vectors.cycles import RECORD_START, latest_month
+
+    months = month_index(start or RECORD_START, end or latest_month(store))
+    impl = implementation_raw(store, months, agreements)
     targets = impl[list(SERIES_VECTORS)].rename(columns=SERIES_VECTORS)[list(VECTORS)]
-    lead, inaugurations = leadership_changes(store, months)
+    if agreements is not None:
+        targets = targets.fillna(0.0)
+    lead, changes = leader_changes(months)
     closure = border_closure(store, months)
     columns = {
         "rivalry": np.full(len(months), RIVALRY_LEVEL),
-        "sanctions": np.full(len(months), SANCTIONS_LEVEL),
+        "sanctions": sanctions_index(store, months),
         "border_closure": closure,
         "leadership_change": lead,
         "summits": summits(store, months),
         "exercises": exercises(store, months),
-        "exchange": impl[EXCHANGE_SERIES].to_numpy(),
+        "exchange": impl[EXCHANGE_SERIES].fillna(0.0).to_numpy(),
     }
     drivers = np.column_stack([columns[name] for name in DRIVERS])
     index, source = environment_series(store, months) if environment else (None, None)
-    notes = [*_notes(months, inaugurations, closure), _index_note(index, source)]
+    notes = [*_notes(months, changes, closure, agreements), _index_note(index, source)]
     return History(months, targets, drivers, notes, index, source)
 
 
-__all__ = ["EXERCISE_LEVELS", "INDEX_COLUMN", "INDEX_DYAD", "MIN_INDEX_MONTHS", "History", "RIVALRY_LEVEL",
-           "SANCTIONS_LEVEL", "border_closure", "environment_series", "exercises", "implementation",
-           "index_candidates", "ingested_sources", "leadership_changes", "month_index", "observed_history",
-           "summits"]
+__all__ = ["CYCLE_2018", "EXERCISE_LEVELS", "INDEX_COLUMN", "INDEX_DYAD", "MIN_INDEX_MONTHS", "TALKS_LEVEL",
+           "History", "RIVALRY_LEVEL", "SANCTIONS_LEVEL", "border_closure", "environment_series", "exercises",
+           "implementation", "implementation_raw", "index_candidates", "ingested_sources", "leader_changes",
+           "leaders", "leadership_changes", "month_index", "observed_history", "sanctions_index",
+           "sanctions_steps", "summits"]

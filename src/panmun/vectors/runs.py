@@ -7,6 +7,13 @@ scenarios runs each with the same seed (common random numbers: run *i* draws its
 from the same stream in every scenario, so differences come from the scenarios, not
 from the draws) and reports, per stock and checkpoint, each scenario's median and band
 and the distribution of its run-by-run difference from the first scenario.
+
+**Parameters.** By default a run uses the judgement defaults with the scenario's
+overrides. Given ``params`` (e.g. :func:`posterior_parameters`: one value per run drawn
+from the calibration's posterior), every run uses its own draw, and the scenario's
+overrides still apply on top: the bands then carry parameter uncertainty as well as the
+shocks'. Run *i* uses draw *i* in every scenario of a comparison (the same draws and the
+same random streams).
 """
 
 from __future__ import annotations
@@ -24,10 +31,22 @@ PROBS = (0.05, 0.5, 0.95)
 THRESHOLDS = (0.5, 0.8)
 
 
-def deterministic(scenario: Scenario, horizon: int | None = None) -> pd.DataFrame:
-    """One row per month (month 0 = the start): ``month``, ``date`` and one column per stock."""
+def with_scenario(scenario: Scenario, params: dict | None) -> dict:
+    """``params`` (per-run draws, or None) with the scenario's overrides on top."""
+    return {**(params or {}), **scenario.parameters}
+
+
+def posterior_parameters(posterior, runs: int, seed: int) -> dict[str, np.ndarray]:
+    """One draw of the posterior per run (see :meth:`panmun.vectors.posterior.Posterior.draws`)."""
+    return posterior.draws(runs, seed)
+
+
+def deterministic(scenario: Scenario, horizon: int | None = None, params: dict | None = None) -> pd.DataFrame:
+    """One row per month (month 0 = the start): ``month``, ``date`` and one column per stock.
+
+    ``params``: parameter values (numbers) replacing the defaults, under the scenario's overrides."""
     setup = scenario.setup(horizon)
-    traj = simulate(setup, scenario.parameters)
+    traj = simulate(setup, with_scenario(scenario, params))
     frame = pd.DataFrame(traj, columns=list(STOCKS))
     frame.insert(0, "date", [scenario.month_label(k) for k in range(len(frame))])
     frame.insert(0, "month", np.arange(len(frame)))
@@ -36,15 +55,17 @@ def deterministic(scenario: Scenario, horizon: int | None = None) -> pd.DataFram
 
 def run_ensemble(scenario: Scenario, runs: int, horizon: int | None = None, seed: int = 0,
                  scheduler: str | None = None, thresholds: tuple[float, ...] = THRESHOLDS,
-                 progress: Callable[[int], None] | None = None) -> EnsembleCounts:
-    """The scenario's stochastic ensemble, here or on a Dask scheduler (same result)."""
+                 progress: Callable[[int], None] | None = None, params: dict | None = None) -> EnsembleCounts:
+    """The scenario's stochastic ensemble, here or on a Dask scheduler (same result).
+
+    ``params``: per-run parameter draws (arrays of ``runs`` values) or numbers; None: the defaults."""
     setup = scenario.setup(horizon)
+    merged = with_scenario(scenario, params)
     if scheduler:
         from panmun.vectors.distributed import ensemble_on
 
-        return ensemble_on(scheduler, setup, runs, seed, scenario.parameters, thresholds)
-    return ensemble(setup, runs, seed=seed, params=scenario.parameters, thresholds=thresholds,
-                    progress=progress)
+        return ensemble_on(scheduler, setup, runs, seed, merged, thresholds)
+    return ensemble(setup, runs, seed=seed, params=merged, thresholds=thresholds, progress=progress)
 
 
 def bands(scenario: Scenario, counts: EnsembleCounts) -> pd.DataFrame:
@@ -63,9 +84,13 @@ def bands(scenario: Scenario, counts: EnsembleCounts) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def summary_json(scenario: Scenario, counts: EnsembleCounts, table: pd.DataFrame) -> dict:
-    """The ensemble as JSON: scenario, runs, months, quantiles per stock, threshold probabilities."""
-    out: dict = {"scenario": scenario.name, "title": scenario.title, "runs": counts.runs,
+def summary_json(scenario: Scenario, counts: EnsembleCounts, table: pd.DataFrame,
+                 parameters: dict | None = None) -> dict:
+    """The ensemble as JSON: scenario, runs, months, quantiles per stock, threshold probabilities,
+    and where the runs' parameters came from (``parameters``)."""
+    out: dict = {"parameters": parameters or {"source": "defaults", "draws": 0,
+                                              "note": "every run uses the judgement defaults"},
+                 "scenario": scenario.name, "title": scenario.title, "runs": counts.runs,
                  "start": scenario.start, "months": int(table["month"].max()) + 1,
                  "dates": [scenario.month_label(k) for k in range(int(table["month"].max()) + 1)],
                  "quantiles": {}, "reached": {}, "thresholds": list(counts.thresholds)}
@@ -79,13 +104,15 @@ def summary_json(scenario: Scenario, counts: EnsembleCounts, table: pd.DataFrame
 
 
 def compare(scenarios: Sequence[Scenario], runs: int, horizon: int = 120, seed: int = 0,
-            checkpoints: Sequence[int] = (12, 60, 120), scheduler: str | None = None) -> pd.DataFrame:
+            checkpoints: Sequence[int] = (12, 60, 120), scheduler: str | None = None,
+            params: dict | None = None) -> pd.DataFrame:
     """Per stock and checkpoint month: each scenario's median and band, and the paired
     difference from the first scenario (see :func:`paired_differences`)."""
-    tables = {sc.name: bands(sc, run_ensemble(sc, runs, horizon, seed, scheduler)) for sc in scenarios}
+    tables = {sc.name: bands(sc, run_ensemble(sc, runs, horizon, seed, scheduler, params=params))
+              for sc in scenarios}
     marks = [c for c in checkpoints if c <= horizon] or [horizon]
     return compare_bands(tables, marks).merge(
-        paired_differences(scenarios, runs, horizon, seed, marks), on=["stock", "month", "scenario"])
+        paired_differences(scenarios, runs, horizon, seed, marks, params), on=["stock", "month", "scenario"])
 
 
 def compare_bands(tables: dict[str, pd.DataFrame], checkpoints: Sequence[int]) -> pd.DataFrame:
@@ -98,7 +125,7 @@ def compare_bands(tables: dict[str, pd.DataFrame], checkpoints: Sequence[int]) -
 
 
 def paired_differences(scenarios: Sequence[Scenario], runs: int, horizon: int, seed: int,
-                       checkpoints: Sequence[int]) -> pd.DataFrame:
+                       checkpoints: Sequence[int], params: dict | None = None) -> pd.DataFrame:
     """The difference of each scenario from the first, run by run, at the checkpoints.
 
     Run *i* of every scenario draws from the same random stream (same seed, same chunk),
@@ -108,10 +135,10 @@ def paired_differences(scenarios: Sequence[Scenario], runs: int, horizon: int, s
     is higher than the first by more than 0.001).
     """
     marks = list(checkpoints)
-    ref = states_at(scenarios[0].setup(horizon), scenarios[0].parameters, runs, marks, seed=seed)
+    ref = states_at(scenarios[0].setup(horizon), with_scenario(scenarios[0], params), runs, marks, seed=seed)
     rows = []
     for sc in scenarios:
-        diff = states_at(sc.setup(horizon), sc.parameters, runs, marks, seed=seed) - ref
+        diff = states_at(sc.setup(horizon), with_scenario(sc, params), runs, marks, seed=seed) - ref
         q = np.quantile(diff, [0.05, 0.5, 0.95], axis=2)               # (3, months, 4)
         higher = (diff > 1e-3).mean(axis=2)
         for i, month in enumerate(marks):
