@@ -16,7 +16,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 MODEL_COLOURS = {"compromise": "#0571b0", "median": "#d95f02", "nash": "#1b9e77",
-                 "expected-utility": "#7b3294"}
+                 "expected-utility": "#7b3294", "veto": "#b2182b"}
+#: Legend names of the outcomes (the others are shown under their model names).
+MODEL_LABELS = {"veto": "with the veto"}
 ROLE_COLUMNS = {"toward": "position toward outcome", "away": "position away from outcome",
                 "salience_up": "salience up", "capability_up": "capability up"}
 ROLE_COLOURS = ("#0571b0", "#92c5de", "#d95f02", "#1b9e77")
@@ -46,8 +48,9 @@ def positions_figure(frame: pd.DataFrame, outcomes: dict[str, float], title: str
     y = np.arange(len(part))
     ax.scatter(part["position"], y, s=sizes, color="#555555", alpha=0.6, edgecolor="black", linewidth=0.5)
     for model, value in outcomes.items():
-        ax.axvline(value, color=MODEL_COLOURS.get(model, "#333333"), lw=1.4, ls="--",
-                   label=f"{model}: {value:.1f}")
+        veto = model == "veto"
+        ax.axvline(value, color=MODEL_COLOURS.get(model, "#333333"), lw=2.2 if veto else 1.4,
+                   ls="-" if veto else "--", label=f"{MODEL_LABELS.get(model, model)}: {value:.1f}")
     ax.set_yticks(y, part["actor"], fontsize=8)
     ax.set_xlim(-3, 103)
     ax.set_xlabel("position on the issue's scale (0-100); marker area = capability x salience", fontsize=8)

@@ -9,6 +9,16 @@ over the group's n provisions of agreements signed on or before *t*, where score
 is the score of provision i's latest status change on or before *t* (0 before its first
 change; 0 while suspended or reversed). Agreements with no implementation history at all
 are ``untracked``: listed, but left out of the aggregates rather than counted as 0.
+
+Tracks. Every agreement is on one track (docs/kb.md, "Tracks"): ``peace-process`` when the
+DPRK is a party (inter-Korean, US-DPRK and six-party agreements, the Armistice) and
+``alliance`` otherwise (the 2021 ROK-US leaders' statement: alliance and deterrence). The
+rule reads the stored parties, so it holds for overlay agreements too; an agreement's YAML
+may state its ``track``, which the schema checks against the rule. The implementation index
+by vector counts the peace process only: an alliance statement is not implementation of the
+peace process, and mixing it in read US extended deterrence as peace-regime progress.
+:func:`scorecard` with ``by="vector"`` therefore defaults to ``track="peace-process"``; the
+alliance track is asked for with ``track="alliance"``.
 """
 
 from __future__ import annotations
@@ -26,6 +36,12 @@ from panmun.errors import InputError
 from panmun.store.db import Store
 
 By = Literal["provision", "agreement", "vector"]
+TrackChoice = Literal["peace-process", "alliance", "all"]
+TRACK_CHOICES: tuple[str, ...] = ("peace-process", "alliance", "all")
+#: The index's track (what ``by="vector"`` counts unless told otherwise).
+INDEX_TRACK = "peace-process"
+#: The SQL of the parties rule (:func:`panmun.kb.schema.track_of`) on ``agreements a``.
+TRACK_SQL = "CASE WHEN list_contains(a.parties, 'PRK') THEN 'peace-process' ELSE 'alliance' END"
 
 # The change in force on each date per provision (the last recorded that day), with
 # ``run_start``: the date its (score, state) began, so that a later record that only
@@ -50,19 +66,19 @@ def provision_states(store: Store, dates: list[dt.date]) -> pd.DataFrame:
     """The state of every provision at each date (one row per date and provision).
 
     Columns: at, provision, agreement, article, title, vector, score (0-3, or NA when
-    untracked), state, since (date the state in force began).
+    untracked), state, since (date the state in force began), track (the agreement's).
     """
     sql = f"""
     WITH last AS ({_LAST_CHANGE}),
          tracked AS (SELECT DISTINCT p.agreement_id FROM status_changes s
                      JOIN provisions p ON p.id = s.provision_id),
          dates AS (SELECT unnest(?::DATE[]) AS "at"),
-         grid AS (SELECT d."at", p.*, a.date AS signed FROM dates d
+         grid AS (SELECT d."at", p.*, a.date AS signed, {TRACK_SQL} AS track FROM dates d
                   CROSS JOIN provisions p JOIN agreements a ON a.id = p.agreement_id
                   WHERE a.date <= d."at")
     SELECT g."at", g.id AS provision, g.agreement_id AS agreement, g.article, g.title, g.vector,
            t.agreement_id IS NOT NULL AS tracked, l.score AS raw_score, l.state AS raw_state,
-           l.run_start AS since, g.signed, g.ordinal
+           l.run_start AS since, g.signed, g.ordinal, g.track
     FROM grid g
     LEFT JOIN tracked t ON t.agreement_id = g.agreement_id
     ASOF LEFT JOIN last l ON l.provision_id = g.id AND l.date <= g."at"
@@ -83,7 +99,8 @@ def _label_states(df: pd.DataFrame) -> pd.DataFrame:
     out = df.assign(score=score, state=state)
     out["at"] = pd.to_datetime(out["at"]).dt.date
     out["since"] = pd.to_datetime(out["since"]).dt.date.astype(object).where(out["since"].notna(), None)
-    return out[["at", "provision", "agreement", "article", "title", "vector", "score", "state", "since"]]
+    return out[["at", "provision", "agreement", "article", "title", "vector", "score", "state", "since",
+                "track"]]
 
 
 def aggregate(states: pd.DataFrame, by: Literal["agreement", "vector"]) -> pd.DataFrame:
@@ -127,22 +144,51 @@ class Scorecard:
     by: str
     provisions: pd.DataFrame   # one row per provision
     table: pd.DataFrame        # the view asked for (provision, agreement or vector)
+    track: str = "all"         # the track the table covers: peace-process, alliance or all
+
+
+def default_track(by: str, agreement: str | None = None) -> str:
+    """The track a scorecard covers unless told: the peace process for the index by vector
+    (over every agreement); every track for one agreement or a list per agreement/provision."""
+    return INDEX_TRACK if by == "vector" and agreement is None else "all"
+
+
+def keep_track(states: pd.DataFrame, track: str) -> pd.DataFrame:
+    """The rows of ``states`` on ``track`` (``all``: every row)."""
+    if track not in TRACK_CHOICES:
+        raise InputError(f"--track must be {', '.join(TRACK_CHOICES)}, not {track!r}")
+    return states if track == "all" else states[states["track"] == track]
 
 
 def scorecard(store: Store, at: dt.date | str | None = None, by: By = "agreement",
-              agreement: str | None = None) -> Scorecard:
-    """The implementation scorecard at ``at`` (default today), by provision, agreement or vector."""
+              agreement: str | None = None, track: TrackChoice | None = None) -> Scorecard:
+    """The implementation scorecard at ``at`` (default today), by provision, agreement or vector.
+
+    ``track``: peace-process, alliance or all; default (None) :func:`default_track`, i.e. the
+    peace process for ``by="vector"`` and every track otherwise. Vector and agreement tables
+    carry a ``track`` column (the track each row counts; ``all`` on a vector row mixing both).
+    """
     when = as_date(at)
     if by not in ("provision", "agreement", "vector"):
         raise InputError(f"--by must be provision, agreement or vector, not {by!r}")
+    chosen = track or default_track(by, agreement)
     states = provision_states(store, [when]).drop(columns=["at"])
     if agreement is not None:
         states = states[states["agreement"] == agreement]
+    states = keep_track(states, chosen)
     if by == "provision":
         table = states.reset_index(drop=True)
     else:
-        table = aggregate(states, by)
-    return Scorecard(when, by, states.reset_index(drop=True), table)
+        table = _with_track(aggregate(states, by), states, by)
+    return Scorecard(when, by, states.reset_index(drop=True), table, chosen)
+
+
+def _with_track(table: pd.DataFrame, states: pd.DataFrame, by: str) -> pd.DataFrame:
+    """``table`` with a ``track`` column: the single track of each group's rows, else ``all``."""
+    keys = (["at"] if "at" in states.columns else []) + [by]
+    tracks = states.groupby(keys, sort=False)["track"].agg(lambda t: t.iloc[0] if t.nunique() == 1 else "all")
+    index = pd.MultiIndex.from_frame(table[keys]) if len(keys) > 1 else pd.Index(table[by])
+    return table.assign(track=tracks.reindex(index).to_numpy() if len(table) else [])
 
 
 def month_ends(start: dt.date, end: dt.date) -> list[dt.date]:
@@ -157,14 +203,17 @@ def month_ends(start: dt.date, end: dt.date) -> list[dt.date]:
 def implementation_series(store: Store, start: dt.date | str = "2018-01-01",
                           end: dt.date | str | None = None,
                           by: Literal["agreement", "vector"] = "agreement",
-                          agreements: Sequence[str] | None = None) -> pd.DataFrame:
+                          agreements: Sequence[str] | None = None,
+                          track: TrackChoice = "all") -> pd.DataFrame:
     """Monthly implementation per agreement or vector from ``start`` to ``end`` (month ends),
-    over every agreement or only ``agreements``."""
+    over every agreement or only ``agreements``, and only the agreements on ``track``
+    (default ``all``, as before tracks existed; pass ``track="peace-process"`` for the
+    implementation index, see the module doc)."""
     dates = month_ends(as_date(start), as_date(end))
     states = provision_states(store, dates)
     if agreements is not None:
         states = states[states["agreement"].isin(list(agreements))]
-    return aggregate(states, by)
+    return aggregate(keep_track(states, track), by)
 
 
 def aggregate_reference(states: pd.DataFrame, by: Literal["agreement", "vector"]) -> pd.DataFrame:

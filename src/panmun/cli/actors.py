@@ -16,7 +16,8 @@ from panmun.cli.output import Format, Output, Table, emit, say
 from panmun.errors import InputError
 
 app = typer.Typer(help="Actors on an issue: bargaining outcomes (compromise, median, Nash, expected "
-                  "utility) and each actor's role.", no_args_is_help=True)
+                  "utility, and veto-aware where an actor holds a veto) and each actor's role.",
+                  no_args_is_help=True)
 
 InputOption = typer.Option(None, "--input", "-i", callback=input_file,
                            help="CSV with columns actor,position,salience,capability.")
@@ -28,6 +29,33 @@ RoundsOption = typer.Option(10, "--rounds", min=1, max=limits.MAX_ROUNDS,
                             help="Rounds of the expected-utility model.")
 ChartOption = chart_option()
 KIND_NAMES = {1: "confrontation", 2: "compromise", 3: "capitulation"}
+VetoOption = typer.Option(None, "--veto", help="A veto holder (repeatable): an actor whose consent any move "
+                          "needs. Default with --issue: the holders the knowledge base declares.")
+StatusQuoOption = typer.Option(None, "--status-quo", min=0.0, max=100.0,
+                               help="The status quo (0-100) a veto holder can keep by refusing; default "
+                                    "with --issue: the knowledge base's.")
+
+
+def _veto(frame, issue: str | None, holders: list[str] | None, status_quo: float | None):
+    """(holders, status quo) of the veto-aware outcome, or None when the issue has no veto."""
+    declared = None
+    if issue is not None:
+        from panmun.actors.veto import issue_veto
+
+        declared = issue_veto(issue)
+    if holders:
+        names = {str(a) for a in frame["actor"]}
+        unknown = [h for h in holders if h not in names]
+        if unknown:
+            raise InputError(f"--veto {unknown[0]}: no such actor (actors: {', '.join(sorted(names))})")
+        if status_quo is None and declared is None:
+            raise InputError("--veto needs --status-quo (the point a veto holder can keep by refusing)")
+        return list(holders), status_quo if status_quo is not None else declared.status_quo
+    if status_quo is not None and declared is None:
+        raise InputError("--status-quo goes with --veto (or an --issue that declares veto holders)")
+    if declared is None:
+        return None
+    return list(declared.holders), status_quo if status_quo is not None else declared.status_quo
 
 
 def _actors(input_: Path | None, issue: str | None, at: str | None):
@@ -81,19 +109,35 @@ def bargain_(
     rounds: int = RoundsOption,
     offers: bool = typer.Option(False, "--offers", help="Expected utility: also each actor's perceived "
                                 "offers in every round (bulky: up to actors x actors x rounds records)."),
+    veto: list[str] | None = VetoOption,
+    status_quo: float | None = StatusQuoOption,
     chart: Path | None = ChartOption,
     table: str | None = TableOption,
     fmt: Format = FormatOption,
 ) -> None:
-    """The predicted outcome of a negotiation and the positions round by round."""
+    """The predicted outcome of a negotiation and the positions round by round.
+
+    Where an actor holds a veto (with --issue, as the knowledge base declares: the North
+    on denuclearization), the veto-aware outcome comes first: the model's outcome moved
+    to the nearest point every veto holder likes at least as well as the status quo
+    (docs/actors-models.md, "Veto players").
+    """
     _check(model)
     frame, source = _actors(input_, issue, at)
     from panmun.actors.roles import bargaining_path
 
     positions, outcome, result = bargaining_path(frame, model, rounds)
     names = [str(a) for a in frame["actor"]]
+    vetoed = _veto(frame, issue, veto, status_quo)
+    veto_result = None
+    if vetoed is not None:
+        from panmun.actors.veto import frame_veto_outcome
+
+        veto_result = frame_veto_outcome(frame, vetoed[0], vetoed[1], model, rounds, unconstrained=outcome)
     document = {"model": model, "source": source, "outcome": outcome, "actors": len(names),
                 "rounds": [dict(zip(names, row, strict=True)) for row in positions]}
+    if veto_result is not None:
+        document = {"veto": veto_result.record(), **document}
     if result is not None:
         document["medians"] = result.medians
         document["means"] = result.means
@@ -114,9 +158,25 @@ def bargain_(
         tables["offers"] = Table([{"actor": a, **o} for a, items in document["perceived_offers"].items()
                                   for o in items], "Perceived offers",
                                  keys=["actor", "round", "from", "kind", "position", "accepted"])
-    out = Output(tables, fields={"model": model, "source": source, "outcome": round(outcome, 3),
-                                 "actors": len(names), "rounds": len(positions) - 1},
-                 title="Bargaining outcome", document=document)
+    fields = {"model": model, "source": source, "outcome": round(outcome, 3),
+              "actors": len(names), "rounds": len(positions) - 1}
+    if veto_result is not None:
+        v = veto_result
+        fields = {"veto-aware outcome": round(v.outcome, 3),
+                  "veto holders": ", ".join(v.holders) or "none coded",
+                  "acceptable to every veto holder":
+                      f"{v.low:.1f} to {v.high:.1f} (status quo {v.status_quo:g})",
+                  **{f"outcome without the veto ({model})" if k == "outcome" else k: val
+                     for k, val in fields.items()}}
+    out = Output(tables, fields=fields, title="Bargaining outcome", document=document)
+    if veto_result is not None:
+        v = veto_result
+        missing = f" Declared but not coded at this date: {', '.join(v.missing)}." if v.missing else ""
+        out.notes.append(
+            f"Veto-aware outcome: the {model} outcome moved to the nearest point that every veto holder "
+            f"({', '.join(v.holders) or 'none coded'}) likes at least as well as the status quo "
+            f"{v.status_quo:g}; the veto {'binds' if v.binding else 'does not bind'} here "
+            f"(docs/actors-models.md).{missing}")
     if chart is not None:
         from panmun.actors.charts import positions_figure, save
         from panmun.actors.roles import predict_all
@@ -198,23 +258,41 @@ def positions_(
         frame, label = _actors(None, issue, when)
         full = _positions_frame(issue, when)
         frames.append(full.assign(as_of=when or "today"))
-        outcomes.append({"as_of": when or "today", **{k: round(v, 2) for k, v in
-                                                      predict_all(frame, rounds=rounds).items()}})
+        predicted = predict_all(frame, rounds=rounds)
+        outcomes.append({"as_of": when or "today", **_veto_column(frame, issue, predicted),
+                         **{k: round(v, 2) for k, v in predicted.items()}})
     cols = ["as_of", "actor", "position", "salience", "capability", "date", "source_url"]
     positions = pd.concat(frames, ignore_index=True)[cols]
+    vetoed = bool(outcomes) and outcomes[0].get("veto") is not None
     out = Output({"positions": Table(positions, f"Positions on {issue} (codings are the project's "
                                      "judgement of sourced statements; see docs/kb.md)"),
-                  "outcomes": Table(outcomes, f"Predicted outcome on {issue} by model")},
+                  "outcomes": Table(outcomes, f"Predicted outcome on {issue} by model"
+                                    + (" (veto: the compromise outcome within what every veto holder "
+                                       "accepts)" if vetoed else ""))},
                  fields={"issue": issue})
     if chart is not None:
         from panmun.actors.charts import positions_figure, save
 
         last = frames[-1]
         save(positions_figure(last[["actor", "position", "salience", "capability"]],
-                              {k: v for k, v in outcomes[-1].items() if k != "as_of"},
+                              {k: v for k, v in outcomes[-1].items()
+                               if k not in ("as_of", "veto_holders") and v is not None},
                               title=f"{issue} as of {outcomes[-1]['as_of']}"), chart)
         say(f"chart written to {chart}")
     emit(out, fmt, table)
+
+
+def _veto_column(frame, issue: str, predicted: dict[str, float]) -> dict:
+    """``{"veto": outcome, "veto_holders": [...]}``: the veto-aware outcome of the compromise
+    model, or ``{"veto": None, "veto_holders": []}`` where the issue declares no veto."""
+    from panmun.actors.veto import BASE_MODEL, frame_veto_outcome, issue_veto
+
+    declared = issue_veto(issue)
+    if declared is None:
+        return {"veto": None, "veto_holders": []}
+    result = frame_veto_outcome(frame, declared.holders, declared.status_quo, BASE_MODEL,
+                                unconstrained=predicted[BASE_MODEL])
+    return {"veto": round(result.outcome, 2), "veto_holders": result.holders}
 
 
 def _positions_frame(issue: str, at: str | None):

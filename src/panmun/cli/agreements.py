@@ -14,9 +14,12 @@ app = typer.Typer(help="Agreements, provisions and their implementation.", no_ar
 
 SCORE_COLUMNS = {
     "provision": ["provision", "vector", "score", "state", "since"],
-    "agreement": ["agreement", "implementation", "score", "max_score", "provisions", "suspended", "reversed"],
+    "agreement": ["agreement", "track", "implementation", "score", "max_score", "provisions", "suspended",
+                  "reversed"],
     "vector": ["vector", "implementation", "score", "max_score", "provisions", "suspended", "reversed"],
 }
+TRACK_TITLES = {"peace-process": "peace-process agreements", "alliance": "alliance track (ROK-US)",
+                "all": "every agreement, both tracks"}
 
 
 @app.command("list", epilog="Example: panmun agreements list")
@@ -70,25 +73,47 @@ def history(ctx: typer.Context, provision_id: str = typer.Argument(..., metavar=
     emit(Output({"history": table}), fmt)
 
 
-@app.command("scorecard", epilog="Example: panmun agreements scorecard --at 2019-06-30 --by vector")
+@app.command("scorecard", epilog="Examples: panmun agreements scorecard --at 2019-06-30 --by vector\n\n"
+             "panmun agreements scorecard --by vector --track alliance")
 def scorecard(
     ctx: typer.Context,
     at: str | None = typer.Option(None, "--at", help="Date (YYYY-MM-DD); default today."),
     by: str = typer.Option("agreement", "--by", help="provision, agreement or vector."),
     agreement: str | None = typer.Option(None, "--agreement", help="Only this agreement."),
+    track: str | None = typer.Option(
+        None, "--track", help="peace-process (agreements the DPRK is a party to), alliance (ROK-US) or "
+                              "all; default peace-process with --by vector (the implementation index), "
+                              "all otherwise."),
     fmt: Format = FormatOption,
 ) -> None:
-    """Implementation at a date, as the Peace Accords Matrix measures it."""
+    """Implementation at a date, as the Peace Accords Matrix measures it.
+
+    By vector the index counts the peace-process agreements only; the table format then
+    shows the alliance track (the 2021 ROK-US statement) in a table of its own, not
+    counted in the index (JSON: ask for it with --track alliance).
+    """
     from panmun.agreements.scorecard import scorecard as compute_scorecard
 
     with store_from(ctx) as store:
-        card = compute_scorecard(store, at=at, by=by, agreement=agreement)
-    out = Output({"scorecard": Table(card.table, f"Implementation scorecard at {card.at} (by {card.by})",
-                                     SCORE_COLUMNS[card.by])})
+        card = compute_scorecard(store, at=at, by=by, agreement=agreement, track=track)
+        other = None
+        if card.by == "vector" and card.track == "peace-process" and fmt != Format.json:
+            other = compute_scorecard(store, at=at, by="vector", agreement=agreement, track="alliance")
+    title = f"Implementation scorecard at {card.at} (by {card.by}"
+    title += f"; {TRACK_TITLES[card.track]})" if card.track != "all" or card.by == "vector" else ")"
+    main = Table(card.table, title, SCORE_COLUMNS[card.by])
+    out = Output({"scorecard": main})
+    out.document = main.records()
+    if other is not None and not other.table.empty:
+        out.tables["alliance"] = Table(other.table, f"Alliance track at {other.at}: reported on its own, "
+                                                    "not counted in the index above", SCORE_COLUMNS["vector"])
     if card.by != "provision":
         halted = [p for lst in card.table["suspended_or_reversed"] for p in lst]
         if halted:
             out.notes.append(f"Suspended or reversed (counted as 0): {', '.join(halted)}")
+    if card.by == "vector" and card.track == "peace-process":
+        out.notes.append("The index counts the peace-process agreements only (the DPRK a party); the "
+                         "alliance track: --track alliance.")
     emit(out, fmt)
 
 

@@ -48,20 +48,38 @@ def index_(
     """Conflict-cooperation index per dyad and period, with bootstrap intervals.
 
     Counts by quad class, summed and mean Goldstein, net cooperation, and for GDELT the
-    shares of the period's event volume (docs/environment.md).
+    shares of the period's event volume (docs/environment.md). Unless --directed, each row
+    also gives the two directions of the dyad (a_to_b_*, b_to_a_*: e.g. KOR->PRK and
+    PRK->KOR), the cooperation both sides show (mutual_net_coop: the colder side's) and
+    their reciprocity (0..1), so that one side's gestures are not read as a thaw.
     """
     from panmun.environment.indices import index as dyad_index
+    from panmun.environment.reciprocity import with_directions
 
     with store_from(ctx) as store:
-        df = dyad_index(store, dyad=dyad or None, freq=freq, since=since, until=until,
-                        directed=directed, sources=source or None, weight=weight, n_boot=n_boot,
-                        seed=seed, level=level)
+        if directed:
+            df = dyad_index(store, dyad=dyad or None, freq=freq, since=since, until=until,
+                            directed=True, sources=source or None, weight=weight, n_boot=n_boot,
+                            seed=seed, level=level)
+        else:
+            df = with_directions(store, dyad=dyad or None, freq=freq, since=since, until=until,
+                                 sources=source or None, weight=weight, n_boot=n_boot, seed=seed,
+                                 level=level)
     columns = ["source", "dyad", "period", "n_events", "q1", "q2", "q3", "q4", "goldstein_mean",
                "goldstein_lo", "goldstein_hi", "net_coop", "net_coop_lo", "net_coop_hi"]
     if df["share"].notna().any():
         columns.append("share")
-    emit(Output({"index": Table(df, f"Conflict-cooperation index by {freq} ({100 * level:.0f}% bootstrap "
-                                    "intervals)", columns)}), fmt)
+    out = Output({"index": Table(df, f"Conflict-cooperation index by {freq} ({100 * level:.0f}% bootstrap "
+                                     "intervals)", columns)})
+    if not directed:
+        columns += ["a_to_b_net_coop", "b_to_a_net_coop", "mutual_net_coop", "reciprocity"]
+        pairs = df[["dyad", "a_to_b", "b_to_a"]].drop_duplicates("dyad")
+        out.notes.append("Directions: " + "; ".join(f"{r.dyad}: a_to_b {r.a_to_b}, b_to_a {r.b_to_a}"
+                                                     for r in pairs.itertuples())
+                         + ". mutual_net_coop is the colder side's net cooperation (a side without "
+                           "events counts 0); reciprocity 1 = both act alike, 0 = opposite "
+                           "(docs/environment.md).")
+    emit(out, fmt)
 
 
 @app.command("changepoints", epilog="Example: panmun environment changepoints --dyad KOR-PRK")

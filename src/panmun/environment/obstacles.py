@@ -111,7 +111,8 @@ def _cooperation_falls(store: Store, start: dt.date, end: dt.date, s: ObstacleSe
 
 
 def _implementation_falls(store: Store, start: dt.date, end: dt.date, s: ObstacleSettings) -> pd.DataFrame:
-    series = implementation_series(store, start, end, by="vector").dropna(subset=["implementation"])
+    series = implementation_series(store, start, end, by="vector",
+                                   track="peace-process").dropna(subset=["implementation"])
     if series.empty:
         return pd.DataFrame(columns=["period", "period_end", "trigger"])
     series["at"] = pd.to_datetime(series["at"])

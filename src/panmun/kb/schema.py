@@ -15,6 +15,18 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 Vector = Literal["denuclearization", "peace-regime", "arms-control", "exchange"]
 VECTORS: tuple[str, ...] = ("denuclearization", "peace-regime", "arms-control", "exchange")
 
+#: The track of an agreement (docs/kb.md "Tracks"): ``peace-process`` when the DPRK is a party
+#: (inter-Korean, US-DPRK, six-party, the Armistice), ``alliance`` otherwise (the ROK-US
+#: alliance and deterrence). The implementation index counts the peace process only.
+Track = Literal["peace-process", "alliance"]
+TRACKS: tuple[str, ...] = ("peace-process", "alliance")
+
+
+def track_of(parties: list[str]) -> str:
+    """The track the parties rule gives: ``peace-process`` if ``PRK`` is a party, else ``alliance``."""
+    return "peace-process" if "PRK" in parties else "alliance"
+
+
 State = Literal["suspended", "reversed"]
 Confidence = Literal["verified", "recalled"]
 EventType = Literal[
@@ -126,11 +138,23 @@ class Agreement(Record):
     sources: list[Source] = Field(min_length=1)
     provisions: list[Provision] = Field(min_length=1)
     note: str | None = None
+    track: Track | None = None
+    """``peace-process`` or ``alliance``; when given it must be what the parties rule gives
+    (:func:`track_of`: the DPRK a party or not), since the store keeps the parties, not the
+    track. Left out, the rule decides."""
 
     @field_validator("id")
     @classmethod
     def _slug(cls, value: str) -> str:
         return _slug_id(value, "e.g. cma-2018")
+
+    @model_validator(mode="after")
+    def _track(self) -> Agreement:
+        ruled = track_of(self.parties)
+        if self.track is not None and self.track != ruled:
+            raise ValueError(f"track {self.track!r} does not match the parties rule ({ruled!r}: the track is "
+                             "peace-process exactly when PRK is a party); docs/kb.md, 'Tracks'")
+        return self
 
     @field_validator("parties")
     @classmethod
@@ -440,6 +464,29 @@ class MeasuresFile(Record):
 # ------------------------------------------------------------------ issues and numeric codings
 
 
+class Veto(Record):
+    """Actors whose consent any move on an issue needs, because they decide over their own
+    assets (the North over its arsenal on ``denuclearization``), and the status quo a move
+    would leave. Read by :mod:`panmun.actors.veto` (a veto-player model, Tsebelis 2002)."""
+
+    holders: list[str] = Field(min_length=1)
+    """Actor codes of the veto holders."""
+    status_quo: float = Field(ge=0, le=100)
+    """Where the issue stands today on its 0-100 scale (the project's judgement, see
+    ``status_quo_note``), the point every veto holder can keep by refusing."""
+    reason: str = Field(min_length=10)
+    """Why these actors hold a veto on this issue."""
+    status_quo_note: str = Field(min_length=10)
+    """Why the status quo is placed where it is."""
+    basis: Basis
+    """The sourced statement the status quo rests on."""
+
+    @field_validator("holders")
+    @classmethod
+    def _holders(cls, value: list[str]) -> list[str]:
+        return _actor_codes(value)
+
+
 class Issue(Record):
     """A negotiation issue as a one-dimensional scale: 0 is ``low``, 100 is ``high``."""
 
@@ -449,6 +496,8 @@ class Issue(Record):
     high: str = Field(min_length=3)
     description: str = Field(min_length=10)
     note: str | None = None
+    veto: Veto | None = None
+    """Veto holders on the issue, if any (docs/actors-models.md, "Veto players")."""
 
     @field_validator("id")
     @classmethod
@@ -559,6 +608,28 @@ class StepVerification(Record):
     lead_months: int = Field(ge=0)
 
 
+class StepIssue(Record):
+    """An issue of the actors' record (``issues/issues.yaml``) that a step moves: towards which
+    end of the issue's 0-100 scale (``high`` or ``low``), by how many points (``by``), and the
+    level it moves the issue to (``to``): the stance on that scale a party must accept to take
+    the step. The issue moves from ``to - by`` (towards high) or ``to + by`` (towards low).
+    The levels are the project's declared judgement (docs/roadmap.md)."""
+
+    issue: str
+    toward: Literal["high", "low"]
+    by: float = Field(gt=0, le=100)
+    to: float = Field(ge=0, le=100)
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _inside(self) -> StepIssue:
+        start = self.to - self.by if self.toward == "high" else self.to + self.by
+        if not 0 <= start <= 100:
+            raise ValueError(f"moving {self.issue} towards {self.toward} by {self.by:g} to {self.to:g} "
+                             f"starts at {start:g}, outside the 0-100 scale")
+        return self
+
+
 class Step(Record):
     """One step of the roadmap catalogue: who takes it, what it needs first, what it is worth to
     each party (-3..3, the project's declared judgement) and what it advances (0-1)."""
@@ -572,6 +643,7 @@ class Step(Record):
     requires: dict[str, float] = Field(default_factory=dict)
     drivers: dict[str, float] = Field(default_factory=dict)
     value: dict[str, int] = Field(default_factory=dict)
+    issues: list[StepIssue] = Field(default_factory=list)
     value_note: str = Field(min_length=10)
     advance_note: str = Field(min_length=10)
     duration_months: int = Field(ge=0)

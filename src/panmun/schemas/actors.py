@@ -35,9 +35,32 @@ class Offer(Row):
     accepted: bool
 
 
+class VetoOutcome(Row):
+    """The veto-aware outcome: the model's outcome moved to the nearest point every veto
+    holder likes at least as well as the status quo (docs/actors-models.md)."""
+
+    model: str
+    outcome: float
+    """The veto-aware outcome on the 0-100 scale."""
+    unconstrained: float
+    """The model's outcome without the veto."""
+    low: float
+    """Lowest point every veto holder accepts (the winset of the status quo)."""
+    high: float
+    status_quo: float
+    holders: list[str]
+    """Veto holders counted (those with a coding)."""
+    missing: list[str]
+    """Declared veto holders without a coding at the date (left out)."""
+    binding: bool
+    """True when the veto moves the outcome."""
+
+
 class Bargain(Row):
     """``panmun actors bargain``: the predicted outcome and the positions round by round."""
 
+    veto: VetoOutcome | None = None
+    """Where an actor holds a veto on the issue (the knowledge base's declaration, or --veto)."""
     model: str
     source: str
     """Where the actors came from: an issue of the knowledge base or a CSV file."""
@@ -116,6 +139,11 @@ class OutcomeRow(Row):
     """Each model's predicted outcome as of a date."""
 
     as_of: str
+    veto: float | None = None
+    """The veto-aware outcome (the compromise outcome within what every veto holder accepts);
+    null where the issue declares no veto holder."""
+    veto_holders: list[str] = []
+    """The veto holders counted."""
     compromise: float
     median: float
     nash: float

@@ -125,10 +125,15 @@ class ScoreRow(Row):
 
 class AgreementScore(ScoreRow):
     agreement: str
+    track: str
+    """peace-process (the DPRK a party) or alliance (the ROK-US alliance and deterrence)."""
 
 
 class VectorScore(ScoreRow):
     vector: str
+    track: str
+    """The track the row counts: peace-process (the default of ``--by vector``: the
+    implementation index), alliance, or all (``--track all``, when the vector has both)."""
 
 
 class ProvisionScore(Row):
@@ -144,6 +149,8 @@ class ProvisionScore(Row):
     """A status word, or ``untracked``."""
     since: dt.date | None
     """Date of the change that set the status."""
+    track: str
+    """The agreement's track: peace-process or alliance."""
 
 
 class LinkedEvent(Row):

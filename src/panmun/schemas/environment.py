@@ -64,6 +64,31 @@ class IndexRow(Row):
     share: float | None
     coop_share: float | None
     conflict_share: float | None
+    a_to_b: str | None = None
+    """The dyad's first direction, e.g. ``KOR→PRK`` (absent with ``--directed``)."""
+    b_to_a: str | None = None
+    """The reverse direction, e.g. ``PRK→KOR``."""
+    a_to_b_n_events: int | None = None
+    """Events from the dyad's first actor to its second in the period."""
+    a_to_b_net_coop: float | None = None
+    """Net cooperation of those events (null when there are none)."""
+    a_to_b_net_coop_lo: float | None = None
+    a_to_b_net_coop_hi: float | None = None
+    a_to_b_goldstein_mean: float | None = None
+    b_to_a_n_events: int | None = None
+    """Events from the dyad's second actor to its first."""
+    b_to_a_net_coop: float | None = None
+    b_to_a_net_coop_lo: float | None = None
+    b_to_a_net_coop_hi: float | None = None
+    b_to_a_goldstein_mean: float | None = None
+    mutual_net_coop: float | None = None
+    """The cooperation both sides show: the smaller of the two directions' net cooperation,
+    a direction without events counting 0 (null when neither acted)."""
+    mutual_goldstein: float | None = None
+    """The smaller of the two directions' mean Goldstein weights, same convention."""
+    reciprocity: float | None = None
+    """1 - |a_to_b - b_to_a| / 2 on net cooperation (a silent side counting 0): 1 when both
+    sides act alike, 0.5 when one cooperates and the other does nothing, 0 when opposite."""
 
 
 class NearEvent(Row):

@@ -389,6 +389,18 @@ class IndexPoint(BaseModel):
     lo: float | None = None
     hi: float | None = None
     n_events: int
+    a_to_b: float | None = Field(None, description="The signal in the dyad's first direction (e.g. KOR→PRK)")
+    b_to_a: float | None = Field(None, description="The signal in the reverse direction (e.g. PRK→KOR)")
+    a_to_b_n_events: int = 0
+    b_to_a_n_events: int = 0
+    mutual: float | None = Field(None, description="The colder side's value, a silent side counting 0 "
+                                                   "(net_coop and goldstein_mean)")
+    reciprocity: float | None = Field(None, description="1 - |a_to_b - b_to_a| / 2 on net cooperation (0..1)")
+
+
+class IndexDirections(BaseModel):
+    a_to_b: str = Field(description="e.g. KOR→PRK")
+    b_to_a: str = Field(description="e.g. PRK→KOR")
 
 
 class ChangePoint(BaseModel):
@@ -403,6 +415,7 @@ class IndexSeries(BaseModel):
     dyad: str
     source: str
     signal: str
+    directions: IndexDirections | None = None
     points: list[IndexPoint]
     change_points: list[str]
     change_point_details: list[ChangePoint]
@@ -421,8 +434,10 @@ def indices(dyad: Literal[DYAD_NAMES] = Query("KOR-PRK"),  # type: ignore[valid-
             signal: Literal["net_coop", "goldstein_mean", "n_events"] = Query(
                 "net_coop", description="net_coop (-1..+1), goldstein_mean (-10..+10) or n_events"),
             request: Request = None, db: Store = Depends(store)) -> dict:
-    """Points: the index per month with its 90 % bootstrap interval (1000 replicates, seed 0);
-    change points: PELT on the monthly counts (as `panmun environment changepoints`)."""
+    """Points: the index per month with its 90 % bootstrap interval (1000 replicates, seed 0),
+    and the signal in each direction of the dyad (``a_to_b``, ``b_to_a``, named by
+    ``directions``) with their reciprocity (as `panmun environment index`); change points:
+    PELT on the monthly counts (as `panmun environment changepoints`)."""
     _ordered(since, until)
     return _per_state(request, db, ("indices", dyad, since, until, source, signal),
                       lambda: _index(db, dyad, since, until, source, signal))
@@ -430,17 +445,26 @@ def indices(dyad: Literal[DYAD_NAMES] = Query("KOR-PRK"),  # type: ignore[valid-
 
 def _index(db: Store, dyad: str, since, until, source: str, signal: str) -> dict:
     from panmun.environment.changepoints import dyad_changepoints
-    from panmun.environment.indices import index
+    from panmun.environment.dyads import parse_dyad
+    from panmun.environment.reciprocity import with_directions
 
-    table = index(db, dyad=dyad, freq="month", since=since, until=until, sources=[source])
+    table = with_directions(db, dyad=dyad, freq="month", since=since, until=until, sources=[source])
     lo, hi = SIGNAL_BOUNDS[signal]
+    mutual = {"net_coop": "mutual_net_coop", "goldstein_mean": "mutual_goldstein"}.get(signal)
+    rows = records(table)
     points = [{"month": str(r["period"])[:7], "value": r[signal], "lo": r[lo] if lo else None,
-               "hi": r[hi] if hi else None, "n_events": r["n_events"]} for r in records(table)]
+               "hi": r[hi] if hi else None, "n_events": r["n_events"],
+               "a_to_b": r[f"a_to_b_{signal}"], "b_to_a": r[f"b_to_a_{signal}"],
+               "a_to_b_n_events": r["a_to_b_n_events"], "b_to_a_n_events": r["b_to_a_n_events"],
+               "mutual": r[mutual] if mutual else None, "reciprocity": r["reciprocity"]} for r in rows]
+    pair = parse_dyad(dyad)
+    directions = {"a_to_b": f"{pair.a}→{pair.b}", "b_to_a": f"{pair.b}→{pair.a}"}
     cps = records(dyad_changepoints(db, dyad=dyad, freq="month", since=since, until=until, sources=[source]))
     details = [{"month": str(c["date"])[:7], "before": c["before"], "after": c["after"],
                 "strength": c["strength"], "events": c["events"]} for c in cps]
-    return jsonable({"dyad": dyad, "source": source, "signal": signal, "points": points,
-                     "change_points": [d["month"] for d in details], "change_point_details": details})
+    return jsonable({"dyad": dyad, "source": source, "signal": signal, "directions": directions,
+                     "points": points, "change_points": [d["month"] for d in details],
+                     "change_point_details": details})
 
 
 # --------------------------------------------------------------------------------------------

@@ -120,6 +120,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "dyad": ("Dyad", "쌍(dyad)"),
     "apply": ("Apply", "적용"),
     "index_value": ("Index", "지수"),
+    "index_both": ("Both directions", "양방향 합계"),
+    "index_direction": ("{direction} only", "{direction} 방향만"),
+    "index_reciprocity_note": ("Each direction on its own beside the combined index: one side's gestures "
+                               "are not a thaw unless the other side answers.",
+                               "합계 지수와 함께 방향별 지수를 표시합니다: 상대가 호응하지 않으면 한쪽의 "
+                               "유화 조치는 관계 개선이 아닙니다."),
     "change_points": ("Change points", "변화점"),
     "events": ("Events", "사건"),
     "zoom_hint": ("Drag on the chart to zoom, double-click to reset; or set the dates above.",

@@ -27,11 +27,25 @@
     try {
       const data = await P.api("/api/indices?dyad=KOR-PRK");
       const pts = data.points || [];
-      P.plot($("index-chart"), [{
-        type: "scatter", mode: "lines+markers", x: pts.map((p) => p.month + "-01"), y: pts.map((p) => p.value),
-        line: { color: "#0b4f8a" }, marker: { size: 5 }, name: P.L("index_value"),
-      }], { xaxis: { type: "date" }, yaxis: { title: { text: P.L("index_value") } }, height: 260,
-        margin: { l: 60, r: 20, t: 10, b: 40 } });
+      const x = pts.map((p) => p.month + "-01");
+      const dirs = data.directions || {};
+      const traces = [{
+        type: "scatter", mode: "lines+markers", x: x, y: pts.map((p) => p.value),
+        line: { color: "#0b4f8a" }, marker: { size: 5 }, name: P.plotText(P.L("index_both")),
+      }];
+      // each direction on its own (the combined line pools both: one side's gestures are not a thaw)
+      [["a_to_b", "#1b7837", "dot"], ["b_to_a", "#b2182b", "dash"]].forEach(([key, color, dash]) => {
+        if (!dirs[key]) return;
+        traces.push({
+          type: "scatter", mode: "lines+markers", x: x, y: pts.map((p) => (P.isNumber(p[key]) ? p[key] : null)),
+          connectgaps: false, line: { color: color, dash: dash, width: 1.5 }, marker: { size: 4 },
+          name: P.plotText(P.L("index_direction", { direction: dirs[key] })),
+        });
+      });
+      P.plot($("index-chart"), traces, { xaxis: { type: "date" }, yaxis: { title: { text: P.L("index_value") } },
+        height: 260, margin: { l: 60, r: 20, t: 10, b: 40 }, showlegend: true,
+        legend: { orientation: "h", y: -0.25 } });
+      $("index-chart").setAttribute("title", P.L("index_reciprocity_note"));
       const known = pts.filter((p) => P.isNumber(p.value));
       const last = known.length ? known[known.length - 1] : null;
       $("index-current").dataset.status = "ready";
