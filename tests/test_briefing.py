@@ -204,3 +204,118 @@ def test_the_briefing_states_how_far_the_record_runs_and_warns_when_it_is_stale(
     html = panmun.write_html(stale, tmp_path / "stale.html").read_text(encoding="utf-8")
     assert stale.stale_days == briefing.STALE_DAYS + 1
     assert f"The record is {briefing.STALE_DAYS + 1} days old" in html and str(newest_event) in html
+
+
+# --- the bottom line, the main body and the annexes ----------------------------------------
+
+
+def _main_body(text: str) -> str:
+    """The main body's text (before the annexes), without tags and charts."""
+    body = text[text.index('<main id="main-body">'):text.index('<div id="annexes"')]
+    return re.sub(r"<[^>]+>", " ", re.sub(r"<svg.*?</svg>", "", body, flags=re.S))
+
+
+def test_the_bottom_line_answers_each_question_with_the_annexes_numbers(built_briefing, briefing_html):
+    judgements = built_briefing.judgements
+    assert [j.question for j in judgements] == [
+        "Security environment and obstacles", "Tasks that move the process forward",
+        "Inter-Korean arms control",
+        "Roles of neighbouring countries and the international community",
+        "How denuclearization, a peace regime and arms control interact"]
+    assert all(j.confidence.level in ("low", "moderate", "high") for j in judgements)
+    sections = {s.id: s.data for s in built_briefing.sections}
+    launch = next(t for t in sections["forecast"]["targets"] if t["name"] == "missile-launch")
+    security = judgements[0]
+    assert security.numbers["probability"] == launch["headline"]["probability"]
+    assert security.word in security.text and security.confidence.level in ("low", "moderate", "high")
+    assert f"{100 * launch['headline']['probability']:.0f} %" in security.text
+    ranked = sections["armscontrol"]["ranked"].set_index("package")
+    arms = judgements[2]
+    assert arms.numbers["none"] == ranked.loc["none", "p_deadly_clash_median"]
+    assert arms.numbers["cma"] == ranked.loc["cma-2018", "p_deadly_clash_median"]
+    text = briefing_html.read_text(encoding="utf-8")
+    main = _main_body(text)
+    for j in judgements:
+        assert j.text.split("(")[0].strip()[:60] in re.sub(r"\s+", " ", main.replace("&#39;", "'"))
+    for heading in ("Bottom line", "What changed since", "Indicators to watch", "Options"):
+        assert heading in main
+    assert text.index('id="bottom-line"') < text.index('id="changes"') < text.index('id="indicators"') \
+        < text.index('id="options"') < text.index('id="annexes"') < text.index('<section id="alerts"')
+
+
+def test_no_code_name_of_the_models_reaches_the_main_body(briefing_html):
+    from panmun.armscontrol.measures import load_measures
+    from panmun.environment.forecast.models import MODELS
+    from panmun.report.judgements import FEATURES
+    from panmun.vectors.parameters import PARAMETERS
+
+    main = _main_body(briefing_html.read_text(encoding="utf-8"))
+    words = set(re.findall(r"[\w*-]+", main))
+    model_ids = set(MODELS) - {"climatology", "persistence", "dynamic", "regime", "logistic"}   # also words
+    features = {f for f in FEATURES if f not in ("exercise", "diplomacy")}                 # also words
+    names = ({p.name for p in PARAMETERS} | model_ids | features | {m.id for m in load_measures()}
+             | {"PELT", "BIC", "AUC-PR", "mu*", "Jeffreys", "MOBILIZE"})
+    assert not names & words, sorted(names & words)
+
+
+def test_the_main_body_fits_in_eight_pages_and_every_section_and_annex_is_bookmarked(built_briefing):
+    weasyprint = pytest.importorskip("weasyprint")
+    from panmun.report.render import render_html
+
+    document = weasyprint.HTML(string=render_html(built_briefing)).render()
+    tree = document.make_bookmark_tree()
+    labels = [(label, target[0]) for label, target, _, _ in tree]
+    annexes = next(page for label, page in labels if label == "Annexes")
+    assert annexes <= 8, f"the main body runs to {annexes} pages"
+    children = [label for _, _, kids, _ in tree for label, *_ in kids]
+    for heading in ("Bottom line", "Indicators to watch", "Options", "Annex: Escalation forecasts",
+                    "Annex: Methods of the bottom line, and a glossary"):
+        assert heading in children
+    assert sum(label.startswith("Annex: ") for label in children) >= 13
+
+
+def test_probability_words_follow_icd_203_at_every_boundary():
+    from panmun.report.judgements import probability_word
+
+    cases = {0.0: "almost no chance", 0.0499: "almost no chance", 0.05: "very unlikely",
+             0.1999: "very unlikely",
+             0.20: "unlikely", 0.4499: "unlikely", 0.45: "roughly even chance", 0.55: "roughly even chance",
+             0.5501: "likely", 0.7999: "likely", 0.80: "very likely", 0.9499: "very likely",
+             0.95: "almost certain", 1.0: "almost certain"}
+    assert {p: probability_word(p) for p in cases} == cases
+    for bad in (-0.01, 1.01, float("nan")):
+        with pytest.raises(ValueError):
+            probability_word(bad)
+
+
+def test_confidence_follows_its_stated_rules():
+    from panmun.report.judgements import confidence
+
+    assert confidence(30, 0.25, 0.01, has_baseline=True).level == "high"
+    assert confidence(31, 0.25, 0.01, has_baseline=True).level == "moderate"
+    assert confidence(91, 0.1).level == "low"
+    assert confidence(10, 0.26).level == "moderate" and confidence(10, 0.51).level == "low"
+    assert confidence(10, 0.1, -0.01, has_baseline=True).level == "low"
+    assert confidence(10, 0.1, 0.0, has_baseline=True).level == "moderate"
+    assert confidence(10, 0.1, None, has_baseline=True).level == "moderate"
+    assert confidence(None).level == "low"
+    assert "31 days old" in confidence(31).reason()
+
+
+def test_a_briefing_a_year_after_the_record_warns_and_makes_no_forecast_for_a_past_month(store, monkeypatch,
+                                                                                           tmp_path):
+    from panmun.report import briefing
+    from panmun.report.forecast_section import forecast_section
+
+    light = [b for b in briefing.SECTIONS if b.__name__ in ("alerts_section", "implementation_section",
+                                                              "scorecard_section", "events_section")]
+    monkeypatch.setattr(briefing, "SECTIONS", [*light, forecast_section])
+    newest_event, _ = store.record_through()
+    later = newest_event + dt.timedelta(days=365)
+    stale = panmun.build_briefing(store, at=later)
+    html = panmun.write_html(stale, tmp_path / "late.html").read_text(encoding="utf-8")
+    assert "The record is 365 days old" in html and "panmun update" in html
+    security = stale.judgements[0]
+    assert security.numbers["month"] < f"{later:%Y-%m}" and security.word is None
+    assert "cannot support a judgement on the chance of a missile launch in the coming month" in security.text
+    assert security.confidence.level == "low"

@@ -36,7 +36,7 @@ def armscontrol_section(store: Store, at: dt.date) -> Section:
     effects = marginal_table(load_package("status-today"), base)
     title = "Arms control: the risk that an incident becomes a clash"
     return Section("armscontrol", title, "armscontrol.html.j2", {
-        "ranked": ranked, "chart_svg": to_svg(comparison_figure(ranked, effects)),
+        "ranked": ranked, "effects": effects, "chart_svg": to_svg(comparison_figure(ranked, effects)),
         "cma_rate_ratio": calibration.cma_rate_ratio, "cma_counts": calibration.cma_counts,
         "exposure": calibration.exposure, "runs": BRIEFING_RUNS, "sims": BRIEFING_SIMS,
     })

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -24,9 +24,11 @@ from panmun.report.actors_section import actors_section
 from panmun.report.alerts_section import alerts_section
 from panmun.report.armscontrol_section import armscontrol_section
 from panmun.report.cache import SectionTiming, build_sections
+from panmun.report.changes_section import changes_section
 from panmun.report.compliance_section import compliance_section
 from panmun.report.environment_section import environment_section
 from panmun.report.forecast_section import forecast_section
+from panmun.report.judgements import Indicator, Judgement, Options, bottom_line, indicators, options
 from panmun.report.obstacles_section import obstacles_section
 from panmun.report.roadmap_section import roadmap_section
 from panmun.report.section import Section
@@ -35,7 +37,7 @@ from panmun.store.db import Store
 
 START = dt.date(2018, 1, 1)
 #: The briefing warns when its newest event is more than this many days older than its date.
-STALE_DAYS = 60
+STALE_DAYS = 30
 
 
 @dataclass
@@ -50,8 +52,30 @@ class Briefing:
     record_through: dt.date | None = None
     """The newest event or implementation change on or before ``at``."""
     newest_event: dt.date | None = None
+    judgements: list[Judgement] = field(default_factory=list)
+    """The bottom line: one key judgement per seed question and one on the interaction."""
+    indicators: list[Indicator] = field(default_factory=list)
+    options: Options = field(default_factory=Options)
 
     stale_limit: int = STALE_DAYS
+
+    @property
+    def glossary(self) -> list[tuple[str, str]]:
+        """The three-vector model's parameter names, as the annexes' charts show them, and
+        what each means."""
+        from panmun.vectors.parameters import PARAMETERS
+
+        return [(p.name, p.meaning) for p in PARAMETERS]
+
+    @property
+    def main(self) -> list[Section]:
+        """The sections of the main body (after the bottom line): what changed."""
+        return [s for s in self.sections if s.id in MAIN]
+
+    @property
+    def annexes(self) -> list[Section]:
+        """Every other section, in briefing order: the annexes."""
+        return [s for s in self.sections if s.id not in MAIN]
 
     @property
     def stale_days(self) -> int | None:
@@ -106,7 +130,7 @@ def summary_lines(by_vector: pd.DataFrame, card_vector: pd.DataFrame, card_agree
 
 def implementation_section(store: Store, at: dt.date) -> Section:
     by_agreement = implementation_series(store, START, at, by="agreement")
-    by_vector = implementation_series(store, START, at, by="vector")
+    by_vector = implementation_series(store, START, at, by="vector", track="peace-process")
     return Section("implementation", "Implementation over time", "implementation.html.j2",
                    {"chart": charts.implementation_chart(by_agreement, by_vector),
                     "by_agreement": by_agreement, "by_vector": by_vector})
@@ -134,10 +158,14 @@ def events_section(store: Store, at: dt.date) -> Section:
                    {"chart": chart, "events": events})
 
 
-#: Section builders in briefing order; each capability adds its own. The alerts open the
-#: briefing (the template puts them before the summary).
+#: Sections of the main body; every other section is an annex.
+MAIN = ("changes",)
+
+#: Section builders in briefing order; each capability adds its own. "What changed" is in
+#: the main body, after the bottom line; the others are annexes, the alerts first (the
+#: template puts them before the implementation summary).
 SECTIONS: list[Callable[[Store, dt.date], Section]] = [
-    alerts_section, implementation_section, scorecard_section, compliance_section,
+    changes_section, alerts_section, implementation_section, scorecard_section, compliance_section,
     environment_section, forecast_section, obstacles_section, vectors_section, armscontrol_section,
     actors_section, roadmap_section, events_section,
 ]
@@ -160,4 +188,6 @@ def build_briefing(store: Store, at: dt.date | str | None = None, *, cache: bool
     newest_event, newest_change = store.record_through(when)
     through = max((d for d in (newest_event, newest_change) if d is not None), default=None)
     return Briefing(when, dt.datetime.now().replace(microsecond=0), __version__, summary, sections,
-                    record_through=through, newest_event=newest_event)
+                    record_through=through, newest_event=newest_event,
+                    judgements=bottom_line(data, when, newest_event), indicators=indicators(data),
+                    options=options(data))
