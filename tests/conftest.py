@@ -27,6 +27,15 @@ def with_example_publisher(folder: Path) -> Path:
     return folder
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_vectors_cache(tmp_path_factory):
+    """The three-vector posteriors and fits computed during the session go to a folder of the
+    session's own (shared by its tests, so each is computed once), never the user's cache."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PANMUN_VECTORS_CACHE", str(tmp_path_factory.mktemp("vectors-cache")))
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _no_user_store(tmp_path, monkeypatch):
     """Every test runs with PANMUN_DB inside its own temporary folder."""

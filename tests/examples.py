@@ -18,6 +18,16 @@ FIXTURES = Path(__file__).parent / "fixtures"
 PASSWORD = "correct horse battery staple\n"
 #: Commands whose examples act on the account ``kim``, which must exist first.
 NEEDS_ACCOUNT = {"users remove", "users role", "users token"}
+#: The plan the example of ``panmun roadmap check`` reads (admissible on its start date).
+FIRST_STEPS = """name: first-steps
+title: Test moratorium, a summit and military talks (from 2019-01)
+start: 2019-01
+schedule:
+  - {step: nuclear-test-moratorium, at: 2019-01}
+  - {step: us-dprk-summit, at: 2019-01}
+  - {step: general-level-military-talks, at: 2019-01}
+  - {step: restore-communication-channels, at: 2019-02}
+"""
 
 
 def lay_out(folder: Path) -> None:
@@ -35,6 +45,8 @@ def lay_out(folder: Path) -> None:
     shutil.copytree(FIXTURES / "overlays" / "worked", folder / "my-overlay")
     for name in ("actors.csv", "plan.yaml"):
         shutil.copy(FIXTURES / "cli" / name, folder / name)
+    # `panmun roadmap check`: a plan that keeps every rule as of its start (2019-01)
+    (folder / "first-steps.yaml").write_text(FIRST_STEPS, encoding="utf-8")
     # `panmun update`: GDELT 2.0 exports with their index files, as carried in on removable media
     shutil.copytree(FIXTURES / "update" / "gdeltv2", folder / "downloads")
     # `panmun kb update`: a release of the knowledge base (the data package `panmun kb package` writes)

@@ -122,7 +122,8 @@ def server(builtin_template, tmp_path_factory):
     has_analyst = _add_analyst(path)
     app = create_app(path, Settings(secret="test", max_runs=2000))
     port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                                        timeout_keep_alive=60))   # no reset of a reused connection under load
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
