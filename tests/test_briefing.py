@@ -316,6 +316,7 @@ def test_a_briefing_a_year_after_the_record_warns_and_makes_no_forecast_for_a_pa
     html = panmun.write_html(stale, tmp_path / "late.html").read_text(encoding="utf-8")
     assert "The record is 365 days old" in html and "panmun update" in html
     security = stale.judgements[0]
-    assert security.numbers["month"] < f"{later:%Y-%m}" and security.word is None
-    assert "cannot support a judgement on the chance of a missile launch in the coming month" in security.text
-    assert security.confidence.level == "low"
+    assert security.numbers["month"] < f"{later:%Y-%m}" < security.numbers["coming"]   # a forecast after it
+    assert "cannot tell how likely a missile launch is now" in security.text
+    assert f"{100 * security.numbers['long_run']:.0f} %" in security.text and security.word in security.text
+    assert "the model would have said" in security.text and security.confidence.level == "low"

@@ -140,8 +140,11 @@ def security_judgement(forecast: dict, at: dt.date, age_days: int | None) -> Jud
     """The security environment: the chance of a DPRK missile launch in the month forecast.
 
     Rule: the chosen model's probability for the month after the record, when that month has
-    not ended before the briefing's date; otherwise the judgement says the record cannot
-    support a forecast for the coming month.
+    not ended before the briefing's date. When it has, the record says nothing about the months
+    since, so the forecast for the month after the briefing's date is the long-run rate of
+    launch months (the climatology model's probability, with its interval) at low confidence,
+    and the chosen model's number for the month after the record is shown as what it would
+    have said, not as a forecast.
     """
     question = "Security environment and obstacles"
     target = next((t for t in forecast.get("targets", []) if t["name"] == "missile-launch"), None)
@@ -163,18 +166,31 @@ def security_judgement(forecast: dict, at: dt.date, age_days: int | None) -> Jud
         skill = float(last["running_brier_baseline"] - last["running_brier_chosen"])
     numbers = {"month": month, "probability": p, "lo": lo, "hi": hi, "skill": skill}
     if month < f"{at:%Y-%m}":
+        coming = (at.replace(day=1) + dt.timedelta(days=32)).strftime("%Y-%m")
+        rates = target["next"].probabilities.set_index("model")
         text = (
-            f"The record ends before {_month_name(month)}, a month already past on {at:%d %B %Y}: it cannot "
-            "support a judgement on the chance of a missile launch in the coming month. For "
-            f"{_month_name(month)} the model would have said {_pct(p)}."
+            f"The record ends before {_month_name(month)}, a month already past on {at:%d %B %Y}, so it "
+            "cannot tell how likely a missile launch is now. "
         )
+        word = None
+        if "climatology" in rates.index:
+            c = rates.loc["climatology"]
+            q, qlo, qhi = float(c["probability"]), float(c["lo"]), float(c["hi"])
+            word = probability_word(q)
+            text += (
+                f"For {_month_name(coming)} only the long-run rate of launch months is left: a launch is "
+                f"{word} ({_pct(q)}; 90 % interval {_pct(qlo)} to {_pct(qhi)}). "
+            )
+            numbers.update(coming=coming, long_run=q, long_run_lo=qlo, long_run_hi=qhi)
+        text += f"For {_month_name(month)} the model would have said {_pct(p)}."
         return Judgement(
             question,
             text,
             confidence(age_days),
-            "Escalation forecasts: the record ends too early",
+            "Escalation forecasts: the record ends too early; the long-run rate of launch months",
             "forecast",
             numbers,
+            word,
         )
     word = probability_word(p)
     conf = confidence(age_days, hi - lo, skill, has_baseline=True)
