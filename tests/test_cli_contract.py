@@ -20,6 +20,7 @@ import csv
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -53,6 +54,20 @@ def workdir(tmp_path, monkeypatch, db_path):
     monkeypatch.chdir(folder)
     monkeypatch.setattr(sys, "stdin", io.StringIO(PASSWORD))
     return folder
+
+
+@pytest.fixture(scope="module")
+def brief_db(builtin_template, tmp_path_factory) -> Path:
+    """One store for every run of ``panmun brief`` here: its briefing cache (beside the store)
+    then serves the later runs, as it serves a user's second briefing of an unchanged store."""
+    path = tmp_path_factory.mktemp("brief") / "brief.duckdb"
+    shutil.copy(builtin_template, path)
+    return path
+
+
+def _store_for(path: str, monkeypatch, brief_db: Path) -> None:
+    if path == "brief":
+        monkeypatch.setenv("PANMUN_DB", str(brief_db))
 
 
 def _prepare(path: str, db_path: Path) -> None:
@@ -115,8 +130,9 @@ def test_the_readme_links_the_command_reference():
 
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("path, args", EXAMPLES, ids=[" ".join([p, *a]) for p, a in EXAMPLES])
-def test_example_in_every_format(path, args, fmt, cli, workdir, db_path):
+def test_example_in_every_format(path, args, fmt, cli, workdir, db_path, monkeypatch, brief_db):
     _prepare(path, db_path)
+    _store_for(path, monkeypatch, brief_db)
     result = cli(*path.split(), *args, "--format", fmt)
     assert result.code == 0, result.err
     assert "internal error" not in result.err
@@ -226,8 +242,10 @@ FUZZED = [(path, reference.examples(cmd)[0][len(path.split()):]) for path, cmd i
 
 
 @pytest.mark.parametrize("path, base", FUZZED, ids=[p for p, _ in FUZZED])
-def test_hostile_values_never_reach_an_internal_error(path, base, cli, workdir, db_path):
+def test_hostile_values_never_reach_an_internal_error(path, base, cli, workdir, db_path, monkeypatch,
+                                                      brief_db):
     _prepare(path, db_path)
+    _store_for(path, monkeypatch, brief_db)
     allowed = {0, 2, 3, 4} | ({1} if path in EXIT_ONE else set())
 
     examples = min(HEAVY.get(path, EXAMPLES_PER_COMMAND), EXAMPLES_PER_COMMAND)
