@@ -229,6 +229,8 @@ def test_the_bottom_line_answers_each_question_with_the_annexes_numbers(built_br
     assert security.numbers["probability"] == launch["headline"]["probability"]
     assert security.word in security.text and security.confidence.level in ("low", "moderate", "high")
     assert f"{100 * launch['headline']['probability']:.0f} %" in security.text
+    assert judgements[1].numbers["blocked"] == sections["roadmap"]["blocked_total"]
+    assert len(built_briefing.options.blocked) == min(8, len(sections["roadmap"]["blocked"]))
     ranked = sections["armscontrol"]["ranked"].set_index("package")
     arms = judgements[2]
     assert arms.numbers["none"] == ranked.loc["none", "p_deadly_clash_median"]

@@ -259,7 +259,7 @@ def tasks_judgement(roadmap: dict, age_days: int | None) -> Judgement:
     tasks = roadmap.get("first_year")
     plans = roadmap.get("plans")
     blocked = roadmap.get("blocked")
-    n_blocked = 0 if blocked is None else len(blocked)
+    n_blocked = roadmap.get("blocked_total", 0 if blocked is None else len(blocked))
     if tasks is None or plans is None or not len(plans):
         return Judgement(
             question,
@@ -278,8 +278,10 @@ def tasks_judgement(roadmap: dict, age_days: int | None) -> Judgement:
         + "."
     )
     if n_blocked:
-        text += (f" {n_blocked} steps are off the table on its start date; the options below say what "
-                 "would open them.")
+        text += (
+            f" {n_blocked} steps are off the table on its start date; the options below say what "
+            "would open them."
+        )
     return Judgement(
         question,
         text,
@@ -454,7 +456,8 @@ def indicators(data: dict[str, dict]) -> list[Indicator]:
                     f"lowers it by about {points:.1f} points" if points > 0 else "no clear effect",
                 )
             )
-    for row in (data.get("roadmap", {}).get("blocked_top") or [])[:INDICATORS_PER_SOURCE]:
+    openable = [r for r in blocked_top(data.get("roadmap", {})) if r["by_positions"]]
+    for row in openable[:INDICATORS_PER_SOURCE]:
         out.append(
             Indicator(row["opens"], f"whether \u201c{row['step']}\u201d can enter a plan", "admits the step")
         )
@@ -496,5 +499,27 @@ def options(data: dict[str, dict]) -> Options:
                 for r in ordered.to_dict(orient="records")
             )
         )[:8]
-    out.blocked = list(data.get("roadmap", {}).get("blocked_top") or [])[:8]
+    out.blocked = blocked_top(data.get("roadmap", {}))[:8]
+    return out
+
+
+def blocked_top(roadmap: dict) -> list[dict]:
+    """The roadmap section's blocked steps, first shown first: the step, the parties blocking
+    it, what would open it (the smallest admitting position change, or that none can), and
+    whether a position change alone can (``by_positions``)."""
+    table = roadmap.get("blocked")
+    if table is None or not len(table):
+        return []
+    out = []
+    for r in table.to_dict(orient="records"):
+        change = str(r.get("change") or "")
+        by_positions = bool(change) and not change.startswith("no position change")
+        out.append(
+            {
+                "step": str(r.get("step")),
+                "party": str(r.get("parties") or ""),
+                "opens": change or "a change the record does not name",
+                "by_positions": by_positions,
+            }
+        )
     return out
