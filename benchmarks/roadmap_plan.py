@@ -1,4 +1,4 @@
-"""Benchmark: the planner on the built-in catalogue over a 60-month horizon (issue 7:
+"""Benchmark: the planner on the built-in catalogue over a 60-month horizon (target:
 at least 60 steps in under 30 s on the 2-core machine, with the optimality gap).
 
 Run: ``python benchmarks/roadmap_plan.py [--time-limit S] [--repeat N] [--start YYYY-MM ...]``.

@@ -1,4 +1,4 @@
-"""Load test of the web workbench: 50 people browsing while 5 run ensembles (issue 8).
+"""Load test of the web workbench: 50 people browsing while 5 run ensembles.
 
 Starts ``panmun serve`` on 127.0.0.1 (a free port) with a fresh temporary store, then,
 for ``--seconds`` (default 60) or until ``--max-requests`` requests have been sent:

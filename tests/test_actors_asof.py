@@ -32,7 +32,7 @@ def test_china_and_russia_moved_away_from_denuclearization_and_the_outcome_follo
     assert "as_of,actor,position,salience,capability,date,source_url" in result.out
     outcomes = cli("actors", "positions", "--issue", "denuclearization", "--at", "2018-12-31", "--at",
                    "2025-12-31", "--format", "csv", "--table", "outcomes")
-    # issue 23: the veto-aware outcome (and who holds the veto) leads, beside the four models
+    # the veto-aware outcome (and who holds the veto) leads, beside the four models
     assert outcomes.out.startswith("as_of,veto,veto_holders,compromise,median,nash,expected-utility\n")
     assert chart.read_bytes()[:4] == b"\x89PNG"
 

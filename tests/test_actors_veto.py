@@ -1,4 +1,4 @@
-"""The veto-aware outcome (issue 23, item 8; docs/actors-models.md "Veto players")."""
+"""The veto-aware outcome (docs/actors-models.md "Veto players")."""
 
 from __future__ import annotations
 

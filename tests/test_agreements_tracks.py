@@ -1,4 +1,4 @@
-"""Tracks (issue 23, item 7a): the implementation index by vector counts the peace-process
+"""Tracks: the implementation index by vector counts the peace-process
 agreements only; the 2021 ROK-US statement is reported on the alliance track; the end of
 the ROK missile guidelines is not arms-control progress."""
 

@@ -1,5 +1,5 @@
 """The measures catalogue, its status from the implementation history, verification burden
-and the force-balance figures (issue 5, sections 1 and 3)."""
+and the force-balance figures (docs/armscontrol-measures.md)."""
 
 from __future__ import annotations
 

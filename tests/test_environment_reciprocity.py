@@ -1,4 +1,4 @@
-"""Both directions of a dyad and their reciprocity (issue 23, item 7b; docs/environment.md)."""
+"""Both directions of a dyad and their reciprocity (docs/environment.md)."""
 
 from __future__ import annotations
 

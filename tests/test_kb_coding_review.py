@@ -1,4 +1,4 @@
-"""The coding review of events (issue 23, item 7c; docs/kb.md "Coding review"): a renewal
+"""The coding review of events (docs/kb.md "Coding review"): a renewal
 of the UN Panel of Experts is not a new sanction; the ROK's loudspeaker halt and removal
 are de-escalatory steps, not border incidents."""
 

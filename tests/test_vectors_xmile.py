@@ -1,6 +1,6 @@
 """The XMILE export: it is valid XMILE, and PySD runs it to panmun's own deterministic trajectory.
 
-PySD is the independent second implementation (issue 4, section 5): the exported file,
+PySD is the independent second implementation: the exported file,
 read by ``pysd.read_xmile`` and integrated by PySD, must agree with
 :func:`panmun.vectors.model.simulate` to 1e-6 on every stock at every month.
 

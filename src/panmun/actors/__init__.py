@@ -1,1 +1,1 @@
-"""Neighbours and the international community: positions, leverage, bargaining models. Empty until issue 6."""
+"""Neighbours and the international community: positions, leverage, bargaining models (docs/actors.md)."""

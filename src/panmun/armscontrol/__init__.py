@@ -1,1 +1,1 @@
-"""Confidence-building measures and the incident-escalation risk model. Empty until issue 5."""
+"""Confidence-building measures and the incident-escalation risk model (docs/armscontrol.md)."""

@@ -54,7 +54,7 @@ DATA = Path(__file__).parent / "data"
 MEASURES_FILE = builtin_root() / "measures" / "measures.yaml"
 FORCE_BALANCE_FILE = DATA / "force_balance.yaml"
 
-#: The fixed measure ids shared by the catalogue and the risk model (issue 5 contract).
+#: The fixed measure ids shared by the catalogue and the risk model (the contract between them).
 MEASURE_IDS: tuple[str, ...] = BUILTIN_MEASURES
 
 Kind = MeasureKind

@@ -33,7 +33,7 @@ class Dyad:
         return self.name
 
 
-#: The built-in dyads (issue 3): the two Koreas, each of the four neighbours and the
+#: The built-in dyads: the two Koreas, each of the four neighbours and the
 #: United States with the DPRK, the US–China competition, and the US–ROK alliance.
 DYADS: tuple[Dyad, ...] = tuple(
     Dyad(*pair.split("-"))

@@ -1,2 +1,2 @@
 """Readers for external event datasets (GDELT, ICEWS, POLECAT, ACLED, CNS missile tests,
-plain CSV). Empty until issue 3."""
+plain CSV); see docs/ingest.md."""

@@ -1,1 +1,1 @@
-"""Sequenced, reciprocal next steps found with a constraint solver. Empty until issue 7."""
+"""Sequenced, reciprocal next steps found with a constraint solver (docs/roadmap.md)."""
