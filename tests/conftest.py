@@ -79,3 +79,22 @@ def cli(capsys):
         captured = capsys.readouterr()
         return CliResult(code, captured.out, captured.err)
     return run
+
+
+@pytest.fixture
+def loopback(tmp_path):
+    """A real HTTP server on 127.0.0.1 serving a copy of tests/fixtures/update
+    (:class:`test_update_loopback.Loopback`)."""
+    from test_update_loopback import serve
+
+    yield from serve(tmp_path)
+
+
+@pytest.fixture
+def update_settings(tmp_path, monkeypatch):
+    """No user configuration, the download cache inside the test's folder, no ACLED key or
+    e-mail from the environment (the modules of the update tests use it for every test)."""
+    monkeypatch.setenv("PANMUN_UPDATE_CONFIG", str(tmp_path / "no-config.toml"))
+    monkeypatch.setenv("PANMUN_UPDATE_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv("PANMUN_ACLED_KEY", raising=False)
+    monkeypatch.delenv("PANMUN_ACLED_EMAIL", raising=False)

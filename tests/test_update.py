@@ -21,24 +21,14 @@ from panmun.update.lock import update_lock
 from panmun.update.progress import Reporter
 from panmun.update.run import UpdateOptions, run_update
 from panmun.update.status import source_status
-from test_update_loopback import FIXTURES, serve
+from test_update_loopback import FIXTURES
 
 NAMES = ["20170701000000.export.CSV.zip", "20170701001500.export.CSV.zip", "20170701003000.export.CSV.zip"]
 SINCE = "2017-07-01"
 STORED = "SELECT source_id, date, actor1, actor2, cameo FROM events WHERE source = 'gdelt2' ORDER BY ALL"
 
 
-@pytest.fixture
-def loopback(tmp_path):
-    """A real HTTP server on 127.0.0.1 serving a copy of tests/fixtures/update."""
-    yield from serve(tmp_path)
-
-
-@pytest.fixture(autouse=True)
-def _own_settings(tmp_path, monkeypatch):
-    """No user configuration; the download cache inside the test's folder."""
-    monkeypatch.setenv("PANMUN_UPDATE_CONFIG", str(tmp_path / "no-config.toml"))
-    monkeypatch.setenv("PANMUN_UPDATE_CACHE", str(tmp_path / "cache"))
+pytestmark = pytest.mark.usefixtures("update_settings")
 
 
 def _events(store, fmt: str = "gdelt2") -> int:

@@ -15,22 +15,13 @@ import pytest
 import panmun
 from panmun.kb.loader import Where
 from panmun.update.release import kb_update
-from test_update_loopback import serve
 
 OVERLAY = Path(__file__).parent / "fixtures" / "overlays" / "worked"
 KB_TABLES = ("agreements", "provisions", "status_changes", "events", "actors", "positions")
 OVERLAY_EVENTS = "SELECT count(*) FROM events WHERE origin LIKE 'overlay:%'"
 
 
-@pytest.fixture
-def loopback(tmp_path):
-    """A real HTTP server on 127.0.0.1 serving a copy of tests/fixtures/update."""
-    yield from serve(tmp_path)
-
-
-@pytest.fixture(autouse=True)
-def _own_settings(tmp_path, monkeypatch):
-    monkeypatch.setenv("PANMUN_UPDATE_CONFIG", str(tmp_path / "no-config.toml"))
+pytestmark = pytest.mark.usefixtures("update_settings")
 
 
 def _sha256(path: Path) -> str:

@@ -20,8 +20,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-import pytest
-
 FIXTURES = Path(__file__).parent / "fixtures" / "update"
 
 #: An API imitation: (query parameters) -> (status, body, content type).
@@ -141,11 +139,6 @@ def serve(tmp_path: Path) -> Iterator[Loopback]:
     server = Loopback(root)
     yield server
     server.close()
-
-
-@pytest.fixture
-def loopback(tmp_path):
-    yield from serve(tmp_path)
 
 
 def _get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:

@@ -19,7 +19,7 @@ from panmun.update.config import Secret, Settings
 from panmun.update.dataverse import file_day, read_dataset
 from panmun.update.gdelt import read_gdelt2_index, read_md5sums
 from panmun.update.run import UpdateOptions, run_update
-from test_update_loopback import FIXTURES, serve
+from test_update_loopback import FIXTURES
 
 INGEST = FIXTURES.parent / "ingest"
 KEY = "s3cr3t-KEY/+&="
@@ -27,18 +27,7 @@ EMAIL = "analyst@example.org"
 DATASET = "doi:10.5072/FK2/EXAMPLE"
 
 
-@pytest.fixture
-def loopback(tmp_path):
-    """A real HTTP server on 127.0.0.1 serving a copy of tests/fixtures/update."""
-    yield from serve(tmp_path)
-
-
-@pytest.fixture(autouse=True)
-def _own_settings(tmp_path, monkeypatch):
-    monkeypatch.setenv("PANMUN_UPDATE_CONFIG", str(tmp_path / "no-config.toml"))
-    monkeypatch.setenv("PANMUN_UPDATE_CACHE", str(tmp_path / "cache"))
-    monkeypatch.delenv("PANMUN_ACLED_KEY", raising=False)
-    monkeypatch.delenv("PANMUN_ACLED_EMAIL", raising=False)
+pytestmark = pytest.mark.usefixtures("update_settings")
 
 
 def _settings(tmp_path: Path, **values) -> Settings:

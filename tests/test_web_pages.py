@@ -8,6 +8,7 @@ and the tests assert that none was attempted. Screenshots of every page are writ
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -112,15 +113,11 @@ def _add_analyst(path: Path) -> bool:
     return True
 
 
-@pytest.fixture(scope="module")
-def server(builtin_template, tmp_path_factory):
-    """The workbench on a free loopback port: (base URL, whether an analyst account exists)."""
+@contextlib.contextmanager
+def running(app):
+    """``app`` served by uvicorn in a thread on a free loopback port; yields its base URL."""
     import uvicorn
 
-    path = tmp_path_factory.mktemp("pages") / "w.duckdb"
-    shutil.copy(builtin_template, path)
-    has_analyst = _add_analyst(path)
-    app = create_app(path, Settings(secret="test", max_runs=2000))
     port = _free_port()
     srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
                                         timeout_keep_alive=60))   # no reset of a reused connection under load
@@ -130,9 +127,21 @@ def server(builtin_template, tmp_path_factory):
     while not srv.started:
         assert time.monotonic() < deadline, "the server did not start"
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", has_analyst
-    srv.should_exit = True
-    thread.join(timeout=30)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def server(builtin_template, tmp_path_factory):
+    """The workbench on a free loopback port: (base URL, whether an analyst account exists)."""
+    path = tmp_path_factory.mktemp("pages") / "w.duckdb"
+    shutil.copy(builtin_template, path)
+    has_analyst = _add_analyst(path)
+    with running(create_app(path, Settings(secret="test", max_runs=2000))) as base:
+        yield base, has_analyst
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -21,16 +20,13 @@ from panmun.web.app import create_app
 from panmun.web.settings import Settings
 from panmun.web.updater import Updater, parse_every
 from test_update_loopback import FIXTURES
-from test_web_pages import Session, _browser_or_skip, _free_port
+from test_web_pages import Session, _browser_or_skip, running
 
 ADMIN, ANALYST, PASSWORD = "root", "ana", "correct-horse-battery-staple"
 EXPORTS = ("20170701000000.export.CSV.zip", "20170701001500.export.CSV.zip", "20170701003000.export.CSV.zip")
 
 
-@pytest.fixture(autouse=True)
-def _own_settings(tmp_path, monkeypatch):
-    monkeypatch.setenv("PANMUN_UPDATE_CONFIG", str(tmp_path / "no-config.toml"))
-    monkeypatch.setenv("PANMUN_UPDATE_CACHE", str(tmp_path / "cache"))
+pytestmark = pytest.mark.usefixtures("update_settings")
 
 
 @pytest.fixture
@@ -45,26 +41,14 @@ def media(tmp_path):
 def served(builtin_template, tmp_path, media):
     """The workbench on loopback, reading the feeds from ``media``: (base URL, API-token
     headers by account name)."""
-    import uvicorn
-
     path = tmp_path / "w.duckdb"
     shutil.copy(builtin_template, path)
     with open_store(path) as store:
         tokens = {name: {"Authorization": "Bearer " + auth.new_token(
             store, auth.add_user(store, name, PASSWORD, role, created_by="test"), "test")[1]}
             for name, role in ((ADMIN, "admin"), (ANALYST, "analyst"))}
-    app = create_app(path, Settings(secret="test", update_from_dir=media))
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", tokens
-    srv.should_exit = True
-    thread.join(timeout=30)
+    with running(create_app(path, Settings(secret="test", update_from_dir=media))) as base:
+        yield base, tokens
 
 
 def _call(url: str, method: str = "GET", headers: dict | None = None, body: dict | None = None):
