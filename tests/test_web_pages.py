@@ -223,6 +223,8 @@ def test_every_page_renders_its_content_with_the_network_cut(session):
     page.wait_for_selector("#forecast .js-plotly-plot")
     assert page.locator("#events-table tbody tr").count() == 8
     assert page.locator("#forecast table tbody tr").count() == 2         # missile launch and provocation
+    legend = page.locator("#index-chart .legend").text_content()   # each direction of the dyad apart
+    assert "KOR→PRK" in legend and "PRK→KOR" in legend, legend
     latest = page.locator("#index-current").text_content()
     assert re.fullmatch(r"Latest month \d{4}-\d\d: index -?[\d.]+", latest)
     through = page.locator("#record-through").text_content()
