@@ -132,3 +132,30 @@ def test_issues_and_codings_are_in_the_knowledge_base(kb):
         assert "judgement" in coding.coder_note
     for cap, _ in kb.capabilities:
         assert cap.value >= 0 and (cap.source is not None or cap.basis == "judgement")
+
+
+def test_korean_names_and_summaries(kb):
+    """Every actor and issue has a Korean name, every measure and roadmap step a Korean summary
+    that keeps the English summary's years; a provision's title_ko (the opening words of the
+    official Korean text) is set only with a note that names where it was read."""
+    import re
+
+    assert all(a.name_ko for a, _ in kb.actors)
+    assert all(i.name_ko for i, _ in kb.issues)
+    for record, _ in [*kb.measures, *kb.steps]:
+        assert record.summary_ko, record.id
+        years = set(re.findall(r"\b(?:19|20)\d\d\b", record.summary))
+        assert years <= set(re.findall(r"(?:19|20)\d\d", record.summary_ko)), record.id
+    titled = 0
+    for agreement in kb.agreements.values():
+        for p in agreement.provisions:
+            if p.title_ko:
+                titled += 1
+                assert len(p.title_ko) <= 48 and not p.title_ko.isascii(), p.title_ko
+                assert "title_ko: opening words of the official Korean text" in (p.note or ""), p
+                assert p.sources, p
+    assert titled >= 27
+    for agreement_id in ("basic-agreement-1991", "denuclearization-declaration-1992", "june-15-2000",
+                         "october-declaration-2007", "panmunjom-2018", "pyongyang-2018", "cma-2018",
+                         "singapore-2018"):
+        assert kb.agreements[agreement_id].title_ko, agreement_id

@@ -186,3 +186,21 @@ def test_upgrade_to_version_8_keeps_every_event_and_drops_the_event_indexes(tmp_
     keys = store.con.execute("""SELECT count(*) FROM duckdb_constraints()
                                 WHERE table_name = 'events' AND constraint_type = 'PRIMARY KEY'""").fetchall()
     assert keys == [(0,)]
+
+
+def test_upgrade_to_version_12_adds_korean_provision_titles(tmp_path):
+    """Migration 12 adds provisions.title_ko; rows already stored keep their data (NULL title_ko)
+    and the built-in load fills the column from the knowledge base."""
+    path = tmp_path / "v11.duckdb"
+    con = duckdb.connect(str(path))
+    migrate(con, target=11)
+    con.execute("""INSERT INTO provisions (id, agreement_id, article, ordinal, title, summary, vector, origin)
+                   VALUES ('old-record-1999/1', 'old-record-1999', '1', 0, 'kept', 'kept across upgrades',
+                           'exchange', 'analyst')""")
+    con.close()
+    store = panmun.open_store(path)
+    assert store.schema_version == LATEST
+    old = store.rows("SELECT title, title_ko FROM provisions WHERE id = 'old-record-1999/1'")
+    assert old == [{"title": "kept", "title_ko": None}]
+    row = store.rows("SELECT title_ko FROM provisions WHERE id = 'denuclearization-declaration-1992/2'")
+    assert row == [{"title_ko": "남과 북은 핵에너지를 오직 평화적 목적에만 이용한다."}]

@@ -49,7 +49,7 @@ def agreement_detail(store: Store, agreement_id: str) -> tuple[dict, pd.DataFram
     agreement["parties"] = list(agreement["parties"])
     agreement["sources"] = json.loads(agreement["sources"] or "[]")
     provisions = store.query(
-        """SELECT id, article, title, vector, parties, confidence, summary, note, sources
+        """SELECT id, article, title, title_ko, vector, parties, confidence, summary, note, sources
            FROM provisions WHERE agreement_id = ? ORDER BY ordinal""", [agreement_id])
     provisions["parties"] = provisions["parties"].map(list)
     provisions["sources"] = provisions["sources"].map(lambda text: json.loads(text or "[]"))

@@ -60,7 +60,8 @@ def _tables(kb: KnowledgeBase) -> dict[str, tuple[list[dict], dict]]:
         for p in a.provisions:
             src = (p.sources or a.sources)[0]
             provisions.append({"id": a.provision_id(p.article), "agreement_id": a.id,
-                               "article": p.article, "title": p.title or "", "vector": p.vector,
+                               "article": p.article, "title": p.title or "", "title_ko": p.title_ko or "",
+                               "vector": p.vector,
                                "parties": ";".join(p.parties), "confidence": p.confidence,
                                "summary": p.summary, "source_url": src.url,
                                "sources": _sources_json(p.sources), "note": p.note or ""})
@@ -97,7 +98,8 @@ def _tables(kb: KnowledgeBase) -> dict[str, tuple[list[dict], dict]]:
             _f("sources", required=True), _f("note")], "primaryKey": ["id"]}),
         "provisions": (provisions, {"fields": [
             _f("id", required=True, unique=True), _f("agreement_id", required=True),
-            _f("article", required=True), _f("title"), _f("vector", required=True, enum=list(VECTORS)),
+            _f("article", required=True), _f("title"), _f("title_ko"),
+            _f("vector", required=True, enum=list(VECTORS)),
             _f("parties"), _f("confidence", enum=["verified", "recalled"]), _f("summary"),
             _f("source_url", required=True, **url), _f("sources", required=True), _f("note")],
             "primaryKey": ["id"],

@@ -102,6 +102,9 @@ class Provision(Record):
 
     article: str
     title: str | None = None
+    title_ko: str | None = None
+    """The opening words of the provision's official Korean text (the inter-Korean texts give
+    their articles no headings); empty where no official Korean text was seen."""
     summary: str = Field(min_length=3)
     vector: Vector
     parties: list[str] = Field(default_factory=list)
@@ -446,6 +449,8 @@ class Measure(Record):
     reversibility: Reversibility
     reversibility_why: str = Field(min_length=10)
     summary: str = Field(min_length=10)
+    summary_ko: str | None = None
+    """The summary in Korean (the project's own rendering, not an official text)."""
     note: str | None = None
     sources: list[Source] = Field(min_length=1)
 
@@ -492,6 +497,8 @@ class Issue(Record):
 
     id: str
     name: str = Field(min_length=3)
+    name_ko: str | None = None
+    """The issue's name in Korean (the project's own label)."""
     low: str = Field(min_length=3)
     high: str = Field(min_length=3)
     description: str = Field(min_length=10)
@@ -652,6 +659,8 @@ class Step(Record):
     measure: str | None = None
     provision: str | None = None
     summary: str = Field(min_length=10)
+    summary_ko: str | None = None
+    """The summary in Korean (the project's own rendering, not an official text)."""
     note: str | None = None
     sources: list[Source] = Field(min_length=1)
 

@@ -38,6 +38,9 @@ class ProvisionRow(Row):
     """Provision id, ``<agreement-id>/<article>``."""
     article: str
     title: str | None
+    title_ko: str | None
+    """The opening words of the provision's official Korean text, where one was seen in a
+    source (the inter-Korean texts give their articles no headings); null otherwise."""
     vector: str
     """denuclearization, peace-regime, arms-control or exchange."""
     parties: list[str]

@@ -54,8 +54,8 @@ def _frames(kb: KnowledgeBase, origin: str) -> dict[str, pd.DataFrame]:
                                sources=_sources_json(a.sources), note=a.note, origin=origin))
         for i, p in enumerate(a.provisions):
             provisions.append(dict(id=a.provision_id(p.article), agreement_id=a.id, article=p.article,
-                                   ordinal=i, title=p.title, summary=p.summary, vector=p.vector,
-                                   parties=list(p.parties), confidence=p.confidence,
+                                   ordinal=i, title=p.title, title_ko=p.title_ko, summary=p.summary,
+                                   vector=p.vector, parties=list(p.parties), confidence=p.confidence,
                                    sources=_sources_json(p.sources or a.sources), note=p.note,
                                    origin=origin))
     changes = [dict(provision_id=pid, date=c.date, score=c.score, state=c.state, note=c.note,

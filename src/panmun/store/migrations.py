@@ -188,6 +188,12 @@ MIGRATIONS: tuple[Migration, ...] = (
             version VARCHAR, record_through DATE, digest VARCHAR NOT NULL, kb_digest VARCHAR NOT NULL,
             source VARCHAR NOT NULL, who VARCHAR NOT NULL, load_id BIGINT, counts JSON)""",
     )),
+    Migration(12, "provisions in Korean: the opening words of the official Korean text", (
+        # Filled by the next load of the knowledge base (its digest changes with the data);
+        # NULL where no official Korean text of the provision was seen. Issues, measures and
+        # steps are not stored tables: their Korean fields are read from the knowledge base.
+        "ALTER TABLE provisions ADD COLUMN title_ko VARCHAR",
+    )),
 )
 
 LATEST = MIGRATIONS[-1].version
