@@ -103,3 +103,15 @@ def store_from(ctx: typer.Context):
 
     db: Path | None = (ctx.obj or {}).get("db") if ctx is not None else None
     return open_store(db)
+
+
+def _parameters_source(value: str) -> str:
+    if value not in ("posterior", "defaults"):
+        raise typer.BadParameter(f"{value!r}: give 'posterior' or 'defaults'")
+    return value
+
+
+ParametersOption = typer.Option("posterior", "--parameters", callback=_parameters_source,
+                                help="posterior: each run of the three-vector model draws its parameters "
+                                "from the calibration on the record (`panmun vectors calibrate`); "
+                                "defaults: the judgement defaults.")

@@ -13,6 +13,7 @@ import typer
 from panmun import limits
 from panmun.cli.common import (
     FormatOption,
+    ParametersOption,
     SeedOption,
     TableOption,
     chart_option,
@@ -119,6 +120,19 @@ def _base_rates(ctx: typer.Context, runs: int, seed: int):
     return calibrate(store_from(ctx)).posterior.draw(runs, seed)
 
 
+def _vector_draws(ctx: typer.Context, source: str, runs: int, seed: int):
+    """The three-vector model's parameters for ``runs`` runs, and their description."""
+    from panmun.vectors.runs import parameter_draws, record_history
+
+    if source == "defaults":
+        return parameter_draws(None, source, runs, seed)
+    store = store_from(ctx)
+    try:
+        return parameter_draws(record_history(store), source, runs, seed)
+    finally:
+        store.close()
+
+
 @app.command("steps", epilog="Example: panmun roadmap steps --vector arms-control")
 def steps_(vector: str | None = typer.Option(None, "--vector", help="Only this vector's steps."),
            fmt: Format = FormatOption) -> None:
@@ -150,6 +164,7 @@ def plan_(ctx: typer.Context,
           seed: int = SeedOption,
           time_limit: float = TimeLimitOption,
           start: str | None = StartOption,
+          parameters: str = ParametersOption,
           chart: Path | None = chart_option("Write the best plan's timeline (PNG, SVG or PDF)."),
           balance_chart: Path | None = chart_option(
               "Write the best plan's reciprocity balances (PNG, SVG or PDF).", "--balance-chart"),
@@ -164,10 +179,11 @@ def plan_(ctx: typer.Context,
     dated = _dated(ctx, constraints, horizon, start)
     steps, c = dated.steps, dated.constraints
     base = _base_rates(ctx, 400, seed)
+    vector_params, source = _vector_draws(ctx, parameters, runs, seed)
     with console(stderr=True).status(f"Planning {len(steps)} steps over {c.horizon} months "
                                      f"(objective {objective}), then running the models ..."):
         roadmap = best_plans(c, steps, objective=objective, alternatives=alternatives, base_rates=base,
-                             runs=runs, seed=seed, time_limit=time_limit)
+                             runs=runs, seed=seed, time_limit=time_limit, vector_params=vector_params)
     if not roadmap.feasible:
         _print_conflicts(roadmap, fmt, dated)
         raise typer.Exit(1)
@@ -192,7 +208,8 @@ def plan_(ctx: typer.Context,
                           "who blocks them and what would admit them", ["step", "party", "issue", "position",
                                                                          "date", "admitting_change"])},
         document={"objective": objective, "horizon": c.horizon, "start": c.start, "feasible": True,
-                  "solver_seconds": roadmap.seconds, "plans": records, **_dated_document(dated)})
+                  "solver_seconds": roadmap.seconds, "parameters": source, "plans": records,
+                  **_dated_document(dated)})
     emit(out, fmt, table or ("steps" if fmt == Format.csv else None))
 
 

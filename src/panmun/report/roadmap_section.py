@@ -44,23 +44,25 @@ def roadmap_section(store: Store, at: dt.date) -> Section:
     from panmun.roadmap import charts, explain
     from panmun.roadmap.acceptability import THRESHOLD, as_of
     from panmun.roadmap.ranking import best_plans, dated_inputs, plan_record
+    from panmun.vectors.runs import parameter_draws, record_history
 
     dated = dated_inputs(store=store, at=at)
     steps, constraints = dated.steps, dated.constraints
     base = calibrate(store).posterior.draw(300, BRIEFING_SEED)
+    vector_params, _ = parameter_draws(record_history(store), "posterior", BRIEFING_RUNS, BRIEFING_SEED)
     roadmap = best_plans(constraints, steps, alternatives=1, base_rates=base, runs=BRIEFING_RUNS,
-                         seed=BRIEFING_SEED, time_limit=BRIEFING_TIME_LIMIT)
+                         seed=BRIEFING_SEED, time_limit=BRIEFING_TIME_LIMIT, vector_params=vector_params)
     data = {"horizon": constraints.horizon, "start": constraints.start, "steps": len(steps),
             "as_of": dated.assessment.at, "record_end": dated.record_end, "threshold": THRESHOLD,
             "red_lines": [{"label": r.label, "why": r.why} for r in constraints.red_lines if not r.basis],
             "derived": sum(1 for r in constraints.red_lines if r.basis),
             "feasible": roadmap.feasible, "runs": BRIEFING_RUNS,
-            "blocked": pd.DataFrame(_blocked_rows(dated.blocked)[:BLOCKED_SHOWN]),
+            "blocked": pd.DataFrame(_blocked_rows(dated.blocked, _korean_summaries(steps))[:BLOCKED_SHOWN]),
             "blocked_total": len(dated.blocked)}
     compared = [(start, dated_inputs(start=start, store=store, at=at)) for start in COMPARED_STARTS
                 if as_of(start) <= at and start < constraints.start]
     data["comparison"] = pd.DataFrame(
-        [_compare(start, d, base) for start, d in compared]
+        [_compare(start, d, base, vector_params) for start, d in compared]
         + ([_compare_row(constraints.start, dated, roadmap.best.schedule, plan_record(roadmap, roadmap.best))]
            if roadmap.feasible else []))
     if not roadmap.feasible:
@@ -69,9 +71,12 @@ def roadmap_section(store: Store, at: dt.date) -> Section:
     records = [plan_record(roadmap, p) for p in roadmap.plans]
     schedule = roadmap.best.schedule
     timeline = explain.timeline(steps, schedule, constraints)
+    korean = _korean_summaries(steps)
+    tasks = explain.tasks(steps, schedule, constraints)
+    timeline = timeline.assign(summary_ko=timeline["step"].map(korean))
     data.update({
         "plans": pd.DataFrame([_row(r) for r in records]),
-        "tasks": explain.tasks(steps, schedule, constraints),
+        "tasks": tasks.assign(summary_ko=tasks["step"].map(korean)),
         "first_year": timeline[timeline["start"] < FIRST_MONTHS],
         "first_months": FIRST_MONTHS,
         "timeline_svg": to_svg(charts.timeline_figure(timeline, constraints.horizon)),
@@ -80,12 +85,12 @@ def roadmap_section(store: Store, at: dt.date) -> Section:
     return Section("roadmap", "Roadmap: reciprocal next steps", "roadmap.html.j2", data)
 
 
-def _compare(start: str, dated, base) -> dict:
+def _compare(start: str, dated, base, vector_params) -> dict:
     """The best plan as of ``start`` (one plan, evaluated as today's are)."""
     from panmun.roadmap.ranking import best_plans, plan_record
 
     roadmap = best_plans(dated.constraints, dated.steps, alternatives=0, base_rates=base, runs=BRIEFING_RUNS,
-                         seed=BRIEFING_SEED, time_limit=COMPARED_TIME_LIMIT)
+                         seed=BRIEFING_SEED, time_limit=COMPARED_TIME_LIMIT, vector_params=vector_params)
     if not roadmap.feasible:
         return {"start": start, "as_of": dated.assessment.at, "feasible": False, "admitted": None,
                 "blocked": len(dated.blocked), "by_vector": "", "progress": None, "progress_low": None,
@@ -116,7 +121,17 @@ def _compare_row(start: str, dated, schedule: dict[str, int], record: dict) -> d
                                  else "none")}
 
 
-def _blocked_rows(blocked) -> list[dict]:
+def _korean_summaries(steps: dict) -> dict[str, str]:
+    """Step id -> the step's Korean summary (``summary_ko``), where the catalogue has one."""
+    out = {}
+    for sid, step in steps.items():
+        ko = getattr(step, "summary_ko", None)
+        if isinstance(ko, str) and ko.strip():
+            out[sid] = ko
+    return out
+
+
+def _blocked_rows(blocked, korean: dict[str, str] | None = None) -> list[dict]:
     """Steps refused on their own account first (each with its refusing party, the dated
     position and source, and the smallest admitting change), then those blocked through a
     prerequisite."""
@@ -130,7 +145,8 @@ def _blocked_rows(blocked) -> list[dict]:
             change = ((change + "; " if change else "")
                       + "no position change (a hand-written red line or exclusion)")
         rows.append({
-            "step": b.name, "parties": ", ".join(b.parties), "via": ", ".join(b.via),
+            "step": b.name, "summary_ko": (korean or {}).get(b.step), "parties": ", ".join(b.parties),
+            "via": ", ".join(b.via),
             "issue": first.link.issue if first else "", "position": first.stance.position if first else None,
             "salience": first.stance.salience if first else None,
             "moves_to": first.link.to if first else None,

@@ -13,8 +13,11 @@ completion month:
   later completion wins).
 
 The state at the horizon is read from an ensemble of stochastic runs (shocks drawn;
-:func:`panmun.vectors.model.states_at`); the no-plan baseline is run with the same
-random streams, so each run's difference is paired (common random numbers). Reported:
+:func:`panmun.vectors.model.states_at`), each run with its own draw of the parameters from
+the calibration's posterior on the record (or the judgement defaults when no draws are
+given); the no-plan baseline is run with the same draws and random streams, so each run's
+difference is paired (common random numbers), and the intervals carry parameter
+uncertainty as well as the shocks'. Reported:
 median and 90 % interval of each stock, of the sum D + P + A, and of that sum's
 difference to the baseline.
 
@@ -94,12 +97,20 @@ def plan_setup(schedule: dict[str, int], steps: dict[str, Step], constraints: Co
 
 
 def vector_outcome(schedule: dict[str, int], steps: dict[str, Step], constraints: Constraints,
-                   runs: int = 2000, seed: int = 0, base: Scenario | None = None) -> VectorOutcome:
-    """The plan's state at the horizon in ``runs`` stochastic runs, against the baseline."""
+                   runs: int = 2000, seed: int = 0, base: Scenario | None = None,
+                   params: dict[str, np.ndarray] | None = None) -> VectorOutcome:
+    """The plan's state at the horizon in ``runs`` stochastic runs, against the baseline.
+
+    ``params``: the runs' parameters, one value per run (draws of the calibration's posterior:
+    :func:`panmun.vectors.runs.parameter_draws`), or None for the judgement defaults; the
+    baseline scenario's overrides apply on top. Run *i* with and without the plan uses the
+    same draw and the same random stream."""
+    from panmun.vectors.runs import with_scenario
+
     base = base or load_scenario("baseline")
     with_plan, month = plan_setup(schedule, steps, constraints, base)
     without, _ = plan_setup({}, steps, constraints, base)
-    params = base.parameters or None
+    params = with_scenario(base, params) or None
     a = states_at(with_plan, params, runs, [month], seed=seed)[0]
     b = states_at(without, params, runs, [month], seed=seed)[0]
     three = [STOCKS.index(k) for k in ("denuclearization", "peace_regime", "arms_control")]

@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from panmun.roadmap import acceptability, evaluate, explain, planner, rules
 from panmun.roadmap.acceptability import default_start
 from panmun.roadmap.catalogue import load_catalogue
@@ -109,10 +111,13 @@ def dated_inputs(path: str | Path | None = None, horizon: int | None = None, sta
 
 def best_plans(constraints: Constraints, steps: dict[str, Step] | None = None, *, objective: str = "progress",
                alternatives: int = 2, base_rates=None, runs: int = 1000, seed: int = 0,
-               time_limit: float = 10.0, evaluate_plans: bool = True) -> Roadmap:
+               time_limit: float = 10.0, evaluate_plans: bool = True,
+               vector_params: dict[str, np.ndarray] | None = None) -> Roadmap:
     """Plan, evaluate and rank (see the module docstring). ``base_rates``: draws of the
     clash-risk model's posterior (needed for ``risk`` and for the risk evaluation; without
-    them plans are not judged on risk)."""
+    them plans are not judged on risk). ``vector_params``: ``runs`` draws of the three-vector
+    model's parameters (:func:`panmun.vectors.runs.parameter_draws`; None: the judgement
+    defaults); every plan is judged on the same draws."""
     steps = steps if steps is not None else load_catalogue()
     weights = evaluate.risk_weights(steps, base_rates) if objective == "risk" else None
     result = planner.plan(steps, constraints, objective=objective, weights=weights,
@@ -122,7 +127,8 @@ def best_plans(constraints: Constraints, steps: dict[str, Step] | None = None, *
                                               strict=True):
         ranked = RankedPlan(0, schedule, scores[0], gaps[0], gaps[1], status)
         if evaluate_plans:
-            ranked.vectors = evaluate.vector_outcome(schedule, steps, constraints, runs=runs, seed=seed)
+            ranked.vectors = evaluate.vector_outcome(schedule, steps, constraints, runs=runs, seed=seed,
+                                                     params=vector_params)
             if base_rates is not None:
                 measures = evaluate.restored_measures(schedule, steps, constraints.horizon)
                 ranked.risk = evaluate.risk_outcome(measures, base_rates)

@@ -7,6 +7,7 @@ import datetime as dt
 from pydantic import Field
 
 from panmun.schemas.base import Interval, Month, Row
+from panmun.schemas.vectors import ParameterSource
 
 
 class StepRow(Row):
@@ -177,6 +178,8 @@ class Plans(Row):
     start: Month | None = None
     feasible: bool
     solver_seconds: float | None = None
+    parameters: ParameterSource | None = None
+    """Where the three-vector runs' parameters come from (the same draws judge every plan)."""
     plans: list[PlanRecord] = []
     conflicts: list[Conflict] = []
     """When no plan exists: a minimal set of constraints that cannot hold together."""

@@ -32,10 +32,18 @@ one row per calendar month, each in [0, 1], built from the knowledge base in the
   step of 1, each ``sanctions`` event (a national designation) a step of 0.5, relief
   -0.5, resolutions that adopt no measure 0; the cumulative sum rescaled to 0 at its
   lowest (1991-2017) and 1 at the 2017-12 regime, clipped to [0, 1].
-- ``rivalry``: the kb has no sourced series of US-China competition (its events record
-  the DPRK's affairs, not the great powers' rivalry), so it is the constant
-  :data:`RIVALRY_LEVEL`: **judgement**; a constant cannot be told apart from the
-  vectors' bases, and the record cannot tell its effect.
+- ``rivalry``: a **sourced proxy** of US-China strategic competition, a step series from
+  the dated milestones of ``vectors/data/rivalry.yaml`` (:func:`rivalry_series`; each
+  milestone cites news agencies, newspapers or official texts on domains of the kb's
+  publisher registry). The coding rule, stated in the file: each milestone opens a period
+  at the level of the category it marks, held until the next milestone (0.2 engagement,
+  0.4 crisis or hedging, 0.6 declared strategic competition, 0.8 tariff-and-technology
+  war, 1.0 embargo-level tariffs; a truce within a category 0.1 below it); a month takes
+  the level of the last milestone dated in or before it, and months before the first
+  milestone (1994-05) take the first milestone's level. The milestones and dates are
+  sourced; the levels are an ordinal **judgement** on the rule. The proxy cannot capture
+  the intensity of competition within a category, events inside a period that leave its
+  category unchanged, or how far the rivalry bears on the peninsula in particular.
 - ``exchange``: the ``exchange`` implementation series (E).
 
 :attr:`History.notes` lists every coding choice that is judgement or a gap in the kb.
@@ -67,7 +75,7 @@ from panmun.agreements.scorecard import implementation_series
 from panmun.environment.indices import index as environment_index
 from panmun.environment.obstacles import CLOSURE_END_EVENT, CLOSURE_START_EVENT
 from panmun.errors import InputError
-from panmun.kb.yamlio import read_yaml
+from panmun.kb.yamlio import LineList, YamlProblems, read_yaml, unit_interval_problem
 from panmun.store.db import Store
 from panmun.vectors.parameters import DRIVERS, VECTORS
 
@@ -92,8 +100,8 @@ EXERCISE_DEFAULT = 1.0
 SANCTIONS_LEVEL = 0.8
 #: summit-diplomacy level of a month with lower-level talks with the DPRK but no summit (judgement)
 TALKS_LEVEL = 0.3
-#: constant US-China competition (judgement)
-RIVALRY_LEVEL = 0.6
+#: the sourced milestones of US-China competition behind the ``rivalry`` driver (package data)
+RIVALRY_FILE = "rivalry.yaml"
 #: the dyad whose conflict-cooperation index is the fourth observed series
 INDEX_DYAD = "KOR-PRK"
 #: the index column used (net cooperation, -1..+1), as in the alerts and obstacles
@@ -234,6 +242,97 @@ def leaders() -> tuple[dict, ...]:
     return tuple(rows)
 
 
+#: what to do about a malformed rivalry file
+RIVALRY_HINT = ("Fix the row in the rivalry file: date YYYY-MM-DD, level in [0, 1], what, "
+                "sources [{url, title, date}].")
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def read_rivalry(path: Path, display: str | None = None) -> tuple[dict, ...]:
+    """The milestones of a rivalry file (``vectors/data/rivalry.yaml``), validated.
+
+    Each row: ``date`` (a Timestamp; strictly increasing), ``level`` in [0, 1], ``what``
+    (text) and ``sources`` (at least one ``{url, title, date}``). InputError naming the
+    file and the row (its number, line and date) for anything else.
+    """
+    file = display or str(path)
+    try:
+        data = read_yaml(path, file)
+    except YamlProblems as exc:
+        raise InputError(f"{file}: {exc}", hint=RIVALRY_HINT) from exc
+    if not isinstance(data, dict) or not str(data.get("rule") or "").strip():
+        raise InputError(f"{file}: the file must state its coding rule under 'rule'", hint=RIVALRY_HINT)
+    rows = data.get("milestones")
+    if not isinstance(rows, list) or not rows:
+        raise InputError(f"{file}: 'milestones' must be a non-empty list", hint=RIVALRY_HINT)
+    out: list[dict] = []
+    for i, item in enumerate(rows):
+        line = rows.item_lines[i] if isinstance(rows, LineList) else None
+        where = f"{file}: milestone {i + 1}" + (f" (line {line})" if line else "")
+        if not isinstance(item, dict):
+            raise _bad(where, "must be a mapping with date, level, what and sources")
+        where += f" [{item.get('date')}]"
+        out.append(_rivalry_row(item, where))
+        if len(out) > 1 and out[-1]["date"] <= out[-2]["date"]:
+            raise InputError(f"{where}: dates must increase, but {out[-1]['date'].date()} does not follow "
+                             f"{out[-2]['date'].date()}", hint=RIVALRY_HINT)
+    return tuple(out)
+
+
+def _bad(where: str, message: str) -> InputError:
+    return InputError(f"{where}: {message}", hint=RIVALRY_HINT)
+
+
+def _day(value) -> pd.Timestamp | None:
+    text = str(value) if value is not None else ""
+    if not _DAY.fullmatch(text):
+        return None
+    try:
+        return pd.Timestamp(text)
+    except ValueError:
+        return None
+
+
+def _rivalry_row(item: dict, where: str) -> dict:
+    date = _day(item.get("date"))
+    if date is None:
+        raise _bad(where, f"date must be YYYY-MM-DD, not {item.get('date')!r}")
+    problem = unit_interval_problem(item.get("level"))
+    if problem:
+        raise _bad(where, f"level {problem}")
+    what = item.get("what")
+    if not isinstance(what, str) or not what.strip():
+        raise _bad(where, "'what' must say what happened")
+    sources = item.get("sources")
+    if not isinstance(sources, list) or not sources:
+        raise _bad(where, "cites no source (sources: [{url, title, date}])")
+    for k, source in enumerate(sources):
+        url = source.get("url") if isinstance(source, dict) else None
+        if not (isinstance(url, str) and url.startswith(("http://", "https://"))):
+            raise _bad(where, f"source {k + 1} has no http(s) url")
+        if not str(source.get("title") or "").strip() or _day(source.get("date")) is None:
+            raise _bad(where, f"source {k + 1} needs a title and a date YYYY-MM-DD")
+    return {"date": date, "level": float(item["level"]), "what": what.strip(),
+            "sources": tuple(dict(s) for s in sources)}
+
+
+@cache
+def rivalry_milestones() -> tuple[dict, ...]:
+    """The sourced milestones of US-China competition (``vectors/data/rivalry.yaml``)."""
+    path = Path(str(resources.files("panmun.vectors") / "data" / RIVALRY_FILE))
+    return read_rivalry(path, f"vectors/data/{RIVALRY_FILE}")
+
+
+def rivalry_series(months: pd.PeriodIndex, milestones: tuple[dict, ...] | None = None) -> np.ndarray:
+    """The ``rivalry`` driver per month: the level of the last milestone dated in or before the
+    month; months before the first milestone take its level (module doc, rule in the file)."""
+    rows = rivalry_milestones() if milestones is None else milestones
+    level = np.full(len(months), rows[0]["level"])
+    for row in rows:
+        level[np.asarray(months >= pd.Period(row["date"], "M"))] = row["level"]
+    return level
+
+
 def leader_changes(months: pd.PeriodIndex) -> tuple[np.ndarray, list[str]]:
     """1 in months in which a new leader takes office in Seoul, Washington or Pyongyang
     (``vectors/data/leaders.yaml``); the changes in the window, as text."""
@@ -335,8 +434,7 @@ def _notes(months: pd.PeriodIndex, changes: list[str], closure: np.ndarray,
         "sanctions: index from the kb's UN resolutions and sanctions events (vectors/data/sanctions.yaml): "
         "resolutions adopting measures +1, national measures +0.5, relief -0.5, scaled to 0 at the lowest "
         "(1991-2017) and 1 at the 2017-12 regime; the step sizes are judgement",
-        f"rivalry: constant {RIVALRY_LEVEL} over the window - judgement: the kb has no sourced series of "
-        "US-China competition, and the record cannot tell its effect",
+        _rivalry_note(months),
         f"summits: every kb 'summit' event with PRK as an actor counts 1 in its month, whoever the partner "
         f"(ROK, US, China, Russia); a month with only 'talks' with PRK counts {TALKS_LEVEL} (judgement)",
         f"exercises: level carried forward from each kb 'exercise' event: cancelled or suspended 0, scaled "
@@ -351,6 +449,19 @@ def _notes(months: pd.PeriodIndex, changes: list[str], closure: np.ndarray,
     else:
         notes.append(f"leadership_change: no change of leader between {months[0]} and {months[-1]}")
     return notes
+
+
+def _rivalry_note(months: pd.PeriodIndex) -> str:
+    rows = rivalry_milestones()
+    inside = [r for r in rows if months[0] <= pd.Period(r["date"], "M") <= months[-1]]
+    first = pd.Period(rows[0]["date"], "M")
+    before = (f"; months before {first} take its level {rows[0]['level']}" if months[0] < first else "")
+    return (f"rivalry: sourced proxy, a step series from {len(rows)} dated milestones of US-China "
+            f"competition (vectors/data/{RIVALRY_FILE}, {len(inside)} in the window): each sets the level of "
+            "the category it marks (0.2 engagement .. 1.0 embargo-level tariffs) from its month to the next"
+            + before
+            + "; the levels are judgement on the file's rule, and a step series cannot show intensity within "
+            "a category")
 
 
 def _index_note(index: pd.Series | None, source: str | None) -> str:
@@ -380,7 +491,7 @@ def observed_history(store: Store, start: str | None = None, end: str | None = N
     lead, changes = leader_changes(months)
     closure = border_closure(store, months)
     columns = {
-        "rivalry": np.full(len(months), RIVALRY_LEVEL),
+        "rivalry": rivalry_series(months),
         "sanctions": sanctions_index(store, months),
         "border_closure": closure,
         "leadership_change": lead,
@@ -395,7 +506,7 @@ def observed_history(store: Store, start: str | None = None, end: str | None = N
 
 
 __all__ = ["CYCLE_2018", "EXERCISE_LEVELS", "INDEX_COLUMN", "INDEX_DYAD", "MIN_INDEX_MONTHS", "TALKS_LEVEL",
-           "History", "RIVALRY_LEVEL", "SANCTIONS_LEVEL", "border_closure", "environment_series", "exercises",
+           "History", "RIVALRY_FILE", "SANCTIONS_LEVEL", "border_closure", "environment_series", "exercises",
            "implementation", "implementation_raw", "index_candidates", "ingested_sources", "leader_changes",
-           "leaders", "leadership_changes", "month_index", "observed_history", "sanctions_index",
-           "sanctions_steps", "summits"]
+           "leaders", "leadership_changes", "month_index", "observed_history", "read_rivalry",
+           "rivalry_milestones", "rivalry_series", "sanctions_index", "sanctions_steps", "summits"]

@@ -50,11 +50,11 @@ from panmun.vectors.model import Intervention, Setup, _run, full_parameters
 from panmun.vectors.parameters import BY_NAME, VECTORS, Parameter
 
 #: the parameters fitted on the record: speeds, bases, the interaction matrix W, the drivers'
-#: pushes that vary in the record (trust, summits, exercises, leadership, sanctions per vector),
-#: trust's response to steps and reversals, and the initial trust
+#: pushes that vary in the record (trust, summits, exercises, leadership, US-China rivalry,
+#: sanctions per vector), trust's response to steps and reversals, and the initial trust
 FIT: tuple[str, ...] = ("speed_D", "speed_P", "speed_A", "base_D", "base_P", "base_A",
                         "w_DP", "w_DA", "w_PD", "w_PA", "w_AD", "w_AP",
-                        "g_trust", "g_summits", "g_exercises", "g_leadership",
+                        "g_trust", "g_summits", "g_exercises", "g_leadership", "g_rivalry",
                         "g_sanctions_D", "g_sanctions_P", "g_sanctions_A",
                         "t_reciprocity", "t_reversal", "trust0")
 #: the interaction matrix's entries

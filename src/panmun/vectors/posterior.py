@@ -31,9 +31,12 @@ is **identified** only
 when it has converged, is not at a bound, and its posterior sd is below :data:`LEARNED`
 times its prior sd (otherwise the answer is mostly the prior: judgement).
 
-The sample is cached (``.npz``, no pickle) in :func:`cache_folder`, under a digest of the
-record's arrays, the settings and :data:`VERSION`: the same record and settings give the
-same posterior without sampling again.
+The sample is cached (``.npz``, no pickle; at most :data:`MAX_DRAWS` draws, the kept steps
+thinned evenly) in :func:`cache_folder`, under a digest of the record's arrays, the settings
+and :data:`VERSION`: the same record and settings give the same posterior without sampling
+again. The posterior of the built-in record at the default settings ships with panmun
+(:data:`SHIPPED`, written by ``python -m panmun.vectors.calibrated``), so a fresh install
+answers at once; ``PANMUN_VECTORS_CACHE=off`` samples afresh.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,12 +54,14 @@ import pandas as pd
 from panmun.vectors.likelihood import FIT, Problem, find_map, parameter, problem_for
 
 #: bump when the likelihood or the sampler's use changes (invalidates cached posteriors)
-VERSION = "vectors-posterior-2"
+VERSION = "vectors-posterior-3"
 #: default sampler settings (the CLI) and the quick ones (tests, ``--quick``)
-WALKERS, STEPS, BURN = 64, 1200, 600
+WALKERS, STEPS, BURN = 64, 8000, 4000
 QUICK = {"walkers": 64, "steps": 100, "burn": 50}
 #: finite-difference step (scaled coordinates) of the Hessian that spreads the starting walkers
 HESSIAN_STEP = 0.01
+#: steps between two progress reports
+BLOCK = 100
 #: log posterior units below the median that mark a stranded walker after the burn-in
 STRANDED = 10.0
 #: emcee's moves and their weights
@@ -68,10 +74,15 @@ LEARNED = 0.5
 #: a median within AT_BOUND of the range from an edge, or a 90 % interval reaching within EDGE of it
 AT_BOUND = 0.02
 EDGE = 0.005
+#: at most this many draws are kept (the kept steps thinned evenly; diagnostics use every step)
+MAX_DRAWS = 8192
+#: the posterior and the leave-one-cycle-out fits of the built-in record, computed by
+#: ``python -m panmun.vectors.calibrated`` and shipped with the package
+SHIPPED = Path(__file__).parent / "data" / "calibrated"
 
 
 def cache_folder() -> Path | None:
-    """Where posteriors are kept: ``$PANMUN_VECTORS_CACHE`` (``off``: nowhere), else the user's
+    """Where posteriors are written: ``$PANMUN_VECTORS_CACHE`` (``off``: nowhere), else the user's
     cache folder (``platformdirs``) under ``panmun/vectors``."""
     env = os.environ.get("PANMUN_VECTORS_CACHE")
     if env == "off":
@@ -81,6 +92,20 @@ def cache_folder() -> Path | None:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("panmun", appauthor=False)) / "vectors"
+
+
+def cached_file(name: str) -> Path | None:
+    """A cached result called ``name``: in :func:`cache_folder`, else among the results shipped
+    with panmun for its built-in record (:data:`SHIPPED`), else None (also when the cache is
+    ``off``). The names are digests of every input, so a shipped file is only found for the
+    record and settings it was computed from."""
+    folder = cache_folder()
+    if folder is None:
+        return None
+    for place in (folder, SHIPPED):
+        if (place / name).is_file():
+            return place / name
+    return None
 
 
 def digest(problem: Problem, **settings) -> str:
@@ -109,7 +134,8 @@ def split_rhat(chain: np.ndarray) -> np.ndarray:
 
 
 def autocorr_time(chain: np.ndarray) -> np.ndarray:
-    """Integrated autocorrelation time per parameter (emcee's estimator, never raising)."""
+    """Integrated autocorrelation time per parameter (emcee's estimator, never raising; infinite
+    when a walker never moved, so that the parameter is not called converged)."""
     import logging
 
     import emcee
@@ -118,9 +144,11 @@ def autocorr_time(chain: np.ndarray) -> np.ndarray:
     level = logger.level
     logger.setLevel(logging.ERROR)              # a short chain is reported in the diagnostics instead
     try:
-        return np.asarray(emcee.autocorr.integrated_time(chain, quiet=True), dtype=float)
+        with np.errstate(invalid="ignore", divide="ignore"):     # a walker that never moved: tau is nan
+            tau = np.asarray(emcee.autocorr.integrated_time(chain, quiet=True), dtype=float)
     finally:
         logger.setLevel(level)
+    return np.where(np.isfinite(tau), tau, np.inf)
 
 
 @dataclass
@@ -234,16 +262,35 @@ def _load(path: Path) -> dict | None:
         return None
 
 
+def _run(sampler, coords, steps: int, done: int, total: int, progress: Callable[[float], None] | None):
+    """``steps`` steps of ``sampler`` from ``coords`` (None: where it stopped), in blocks of
+    :data:`BLOCK` steps, reporting the fraction of ``total`` done after each; the last state."""
+    state = coords
+    left = steps
+    while left > 0:
+        n = min(BLOCK, left)
+        state = sampler.run_mcmc(state, n, progress=False)
+        left -= n
+        if progress is not None:
+            progress((done + steps - left) / total)
+    return state
+
+
 def sample(problem: Problem, walkers: int = WALKERS, steps: int = STEPS, burn: int = BURN, seed: int = 0,
-           start: str = "", end: str = "", cache: bool = True, mode: np.ndarray | None = None) -> Posterior:
-    """Sample the posterior of ``problem`` (module doc); reuse a cached sample when there is one."""
+           start: str = "", end: str = "", cache: bool = True, mode: np.ndarray | None = None,
+           progress: Callable[[float], None] | None = None) -> Posterior:
+    """Sample the posterior of ``problem`` (module doc); reuse a cached sample when there is one.
+
+    ``progress``: called with the fraction of the steps done (0-1) after every block of steps."""
     settings = {"walkers": walkers, "steps": steps, "burn": burn, "seed": seed}
-    folder = cache_folder() if cache else None
-    path = folder / f"{digest(problem, **settings)}.npz" if folder is not None else None
-    if path is not None and path.exists():
-        data = _load(path)
+    name = f"{digest(problem, **settings)}.npz"
+    found = cached_file(name) if cache else None
+    if found is not None:
+        data = _load(found)
         if data is not None:
             return _posterior(problem, data, settings, start, end, cached=True)
+    folder = cache_folder() if cache else None
+    path = folder / name if folder is not None else None
     import emcee
 
     z_mode = find_map(problem) if mode is None else mode
@@ -254,7 +301,7 @@ def sample(problem: Problem, walkers: int = WALKERS, steps: int = STEPS, burn: i
     moves = [(getattr(emcee.moves, name)(), weight) for name, weight in MOVES]
     sampler = emcee.EnsembleSampler(walkers, p, problem.logpost, vectorize=True, moves=moves)
     sampler.random_state = np.random.RandomState(int(rng.integers(2**31))).get_state()
-    state = sampler.run_mcmc(init, burn, progress=False) if burn > 0 else None
+    state = _run(sampler, init, burn, 0, steps, progress) if burn > 0 else None
     coords = init if state is None else state.coords.copy()
     stranded = 0
     if state is not None:
@@ -266,10 +313,12 @@ def sample(problem: Problem, walkers: int = WALKERS, steps: int = STEPS, burn: i
             coords[bad] = coords[rng.choice(good, size=stranded)]
             coords[bad] = _reflect(coords[bad] + 1e-6 * rng.standard_normal((stranded, p)))
         sampler.reset()
-    sampler.run_mcmc(coords, steps - burn, progress=False)
+    _run(sampler, coords, steps - burn, burn, steps, progress)
     chain = sampler.get_chain()                                         # (kept, W, p), scaled
     tau = autocorr_time(chain)
-    data = {"samples": problem.values(chain.reshape(-1, p)), "mode": problem.values(z_mode), "tau": tau,
+    stride = max(1, -(-chain.shape[0] * walkers // MAX_DRAWS))
+    data = {"samples": problem.values(chain[::stride].reshape(-1, p)), "mode": problem.values(z_mode),
+            "tau": tau,
             "ess": walkers * chain.shape[0] / np.maximum(tau, 1e-9), "rhat": split_rhat(chain),
             "acceptance": np.asarray(sampler.acceptance_fraction), "stranded": np.array(stranded)}
     if path is not None:
@@ -307,14 +356,23 @@ def fit_table(post: Posterior, problem: Problem) -> pd.DataFrame:
 
 def record_posterior(store, quick: bool = False, seed: int = 0, cache: bool = True,
                      start: str | None = None, end: str | None = None, steps: int | None = None,
-                     walkers: int | None = None) -> tuple[Posterior, Problem]:
-    """The posterior on the record in ``store`` (default: 1991-01 to the latest month) and its problem.
-
-    ``quick``: :data:`QUICK` settings; ``steps``, ``walkers``: override the settings (the first
-    half of the steps is burn-in)."""
+                     walkers: int | None = None,
+                     progress: Callable[[float], None] | None = None) -> tuple[Posterior, Problem]:
+    """The posterior on the record in ``store`` (default: 1991-01 to the latest month) and its
+    problem (:func:`history_posterior` of :func:`panmun.vectors.history.observed_history`)."""
     from panmun.vectors.history import observed_history
 
     history = observed_history(store, start, end, environment=False)
+    return history_posterior(history, quick, seed, cache, steps, walkers, progress)
+
+
+def history_posterior(history, quick: bool = False, seed: int = 0, cache: bool = True,
+                      steps: int | None = None, walkers: int | None = None,
+                      progress: Callable[[float], None] | None = None) -> tuple[Posterior, Problem]:
+    """The posterior on ``history`` (a :class:`panmun.vectors.history.History`) and its problem.
+
+    ``quick``: :data:`QUICK` settings; ``steps``, ``walkers``: override the settings (the first
+    half of the steps is burn-in)."""
     problem = problem_for(history, FIT)
     settings = dict(QUICK) if quick else {"walkers": WALKERS, "steps": STEPS, "burn": BURN}
     if steps is not None:
@@ -322,10 +380,11 @@ def record_posterior(store, quick: bool = False, seed: int = 0, cache: bool = Tr
     if walkers is not None:
         settings["walkers"] = walkers
     post = sample(problem, seed=seed, start=str(history.months[0]), end=str(history.months[-1]),
-                  cache=cache, **settings)
+                  cache=cache, progress=progress, **settings)
     return post, problem
 
 
-__all__ = ["BURN", "ESS_OK", "HESSIAN_STEP", "LEARNED", "MOVES", "QUICK", "RHAT_OK", "STEPS", "VERSION",
-           "WALKERS", "Posterior", "autocorr_time", "cache_folder", "digest", "fit_table", "record_posterior",
-           "sample", "split_rhat", "start_covariance"]
+__all__ = ["BLOCK", "BURN", "ESS_OK", "HESSIAN_STEP", "LEARNED", "MAX_DRAWS", "MOVES", "QUICK", "RHAT_OK",
+           "SHIPPED", "STEPS", "VERSION", "WALKERS", "Posterior", "autocorr_time", "cache_folder",
+           "cached_file", "digest", "fit_table", "history_posterior", "record_posterior", "sample",
+           "split_rhat", "start_covariance"]

@@ -4,7 +4,8 @@
 (:func:`panmun.vectors.history.observed_history`), run the leave-one-cycle-out fits of
 :mod:`panmun.vectors.validate` and keep each variant's predictions in the posterior's cache
 folder (:func:`panmun.vectors.posterior.cache_folder`) under a digest of the record, the
-variant and the settings: the same record gives the same answer without fitting again.
+variant and the settings: the same record gives the same answer without fitting again (the
+built-in record's fits ship with panmun: :data:`panmun.vectors.posterior.SHIPPED`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import numpy as np
 
 from panmun.vectors import validate as V
 from panmun.vectors.likelihood import problem_for
-from panmun.vectors.posterior import cache_folder, digest, record_posterior
+from panmun.vectors.posterior import cache_folder, cached_file, digest, record_posterior
 
 
 def _history(store):
@@ -26,16 +27,17 @@ def _history(store):
 
 def loco_predictions(history, variant: str, quick: bool = False, cache: bool = True) -> np.ndarray:
     """``variant``'s leave-one-cycle-out predictions (K, 3), from the cache when there."""
-    folder = cache_folder() if cache else None
     key = digest(problem_for(history), loco=variant, quick=quick, maxiter=V.MAXITER,
                  quick_maxiter=V.QUICK_MAXITER)
-    path = folder / f"loco-{key}.npz" if folder is not None else None
-    if path is not None and path.exists():
+    found = cached_file(f"loco-{key}.npz") if cache else None
+    if found is not None:
         try:
-            with np.load(path, allow_pickle=False) as data:
+            with np.load(found, allow_pickle=False) as data:
                 return data["predicted"]
         except (OSError, ValueError, KeyError):
             pass
+    folder = cache_folder() if cache else None
+    path = folder / f"loco-{key}.npz" if folder is not None else None
     predicted = V.loco(history, variant, quick=quick).predicted
     if path is not None:
         try:

@@ -31,6 +31,13 @@ PROBS = (0.05, 0.5, 0.95)
 THRESHOLDS = (0.5, 0.8)
 
 
+def record_history(store):
+    """The whole record in ``store`` as the calibration reads it (no environment index)."""
+    from panmun.vectors.history import observed_history
+
+    return observed_history(store, environment=False)
+
+
 def with_scenario(scenario: Scenario, params: dict | None) -> dict:
     """``params`` (per-run draws, or None) with the scenario's overrides on top."""
     return {**(params or {}), **scenario.parameters}
@@ -39,6 +46,39 @@ def with_scenario(scenario: Scenario, params: dict | None) -> dict:
 def posterior_parameters(posterior, runs: int, seed: int) -> dict[str, np.ndarray]:
     """One draw of the posterior per run (see :meth:`panmun.vectors.posterior.Posterior.draws`)."""
     return posterior.draws(runs, seed)
+
+
+#: where a run's parameters come from: the calibration's posterior or the judgement defaults
+SOURCES = ("posterior", "defaults")
+
+
+def parameter_draws(history, source: str, runs: int, seed: int,
+                    quick: bool = False) -> tuple[dict[str, np.ndarray] | None, dict]:
+    """The parameters of ``runs`` runs and a description of them (the ``parameters`` field of
+    the JSON outputs).
+
+    ``source`` ``posterior``: one draw per run of the posterior on ``history`` (the record:
+    :func:`panmun.vectors.history.observed_history` with ``environment=False``; the posterior
+    is :func:`panmun.vectors.posterior.history_posterior`'s, cached), with replacement;
+    ``defaults``: None (every run uses the judgement defaults; ``history`` is not read).
+    Scenario overrides apply on top of either (:func:`with_scenario`).
+    """
+    if source not in SOURCES:
+        raise ValueError(f"parameters {source!r}: give one of {', '.join(SOURCES)}")
+    if source == "defaults":
+        return None, {"source": "defaults", "draws": 0,
+                      "note": "every run uses the judgement defaults (docs/vectors.md) and the scenario's "
+                              "overrides"}
+    from panmun.vectors.posterior import history_posterior
+
+    post, _ = history_posterior(history, quick=quick)
+    diag = post.diagnostics()
+    return posterior_parameters(post, runs, seed), {
+        "source": "posterior", "draws": runs, "record": f"{post.start}..{post.end}",
+        "fitted": [n for n in post.names if n != "trust0"], "converged": diag["converged"],
+        "rhat_max": diag["rhat_max"],
+        "note": "each run draws its fitted parameters from the posterior on the record (with replacement); "
+                "the scenario's overrides apply on top; the other parameters keep their defaults"}
 
 
 def deterministic(scenario: Scenario, horizon: int | None = None, params: dict | None = None) -> pd.DataFrame:
