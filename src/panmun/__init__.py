@@ -9,6 +9,10 @@ functions, so a notebook gets the same answers as the terminal::
     panmun.scorecard(store, at="2019-06-30", by="agreement")
     panmun.index(store, dyad="KOR-PRK", freq="quarter")
 
+The models have namespaces of their own (docs/api.md): ``panmun.vectors``,
+``panmun.armscontrol``, ``panmun.actors`` and ``panmun.roadmap``, e.g.
+``panmun.vectors.ensemble(panmun.vectors.load_scenario("baseline"), runs=1000)``.
+
 Names are imported on first use (PEP 562), so ``import panmun`` and the command line
 start quickly and load the numerical libraries only when an analysis needs them.
 """
@@ -58,8 +62,11 @@ _LAZY: dict[str, str] = {
     "write_html": "panmun.report.render", "write_pdf": "panmun.report.render",
 }
 
+#: the topics' namespaces (each with its own ``__all__``), imported on first use
+TOPICS = ("agreements", "environment", "vectors", "armscontrol", "actors", "roadmap")
+
 __all__ = sorted(["__version__", "InputError", "NotFoundError", "PanmunError", "Problem", "StoreError",
-                  "ValidationError", *_LAZY])
+                  "ValidationError", *_LAZY, *TOPICS])
 
 
 def __getattr__(name: str) -> Any:
@@ -67,6 +74,8 @@ def __getattr__(name: str) -> Any:
         value = getattr(importlib.import_module(_LAZY[name]), name)
         globals()[name] = value
         return value
+    if name in TOPICS:
+        return importlib.import_module(f"panmun.{name}")
     raise AttributeError(f"module 'panmun' has no attribute {name!r}")
 
 

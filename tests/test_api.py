@@ -1,0 +1,50 @@
+"""The public namespaces: each exports exactly the names docs/api.md lists, lazily."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+import panmun
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "api.md"
+NAMESPACES = ("vectors", "armscontrol", "actors", "roadmap")
+
+
+def documented(namespace: str) -> list[str]:
+    return sorted(re.findall(rf"^\| `panmun\.{namespace}\.(\w+)` \|", DOC.read_text(encoding="utf-8"), re.M))
+
+
+@pytest.mark.parametrize("namespace", NAMESPACES)
+def test_a_namespace_exports_exactly_the_documented_names(namespace):
+    module = getattr(panmun, namespace)
+    assert sorted(module.__all__) == documented(namespace)
+    assert sorted(dir(module)) == sorted(module.__all__)
+    for name in module.__all__:
+        value = getattr(module, name)
+        assert not isinstance(value, types.ModuleType), f"panmun.{namespace}.{name} is a module"
+        if callable(value):
+            assert value.__doc__, f"panmun.{namespace}.{name} has no docstring"
+
+
+def test_an_unknown_name_is_an_attribute_error():
+    with pytest.raises(AttributeError, match="no attribute 'ensmble'"):
+        panmun.vectors.ensmble  # noqa: B018
+
+
+def test_the_namespaces_load_nothing_heavy_until_a_name_is_used():
+    code = ("import sys, panmun; panmun.vectors; panmun.roadmap; panmun.actors; panmun.armscontrol; "
+            "print(sorted(m for m in ('numpy', 'pandas', 'duckdb', 'scipy') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_the_documented_example_runs():
+    assert panmun.vectors.ensemble.__name__ == "run_ensemble"
+    assert panmun.roadmap.plan.__name__ == "best_plans"
+    assert panmun.actors.bargain.__name__ == "bargaining_path"
