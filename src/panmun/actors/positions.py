@@ -14,15 +14,14 @@ import datetime as dt
 
 import pandas as pd
 
-import panmun
 from panmun.dates import as_date
-from panmun.kb.loader import KnowledgeBase
+from panmun.kb.loader import KnowledgeBase, load_kb
 
 COLUMNS: tuple[str, ...] = ("actor", "position", "salience", "capability", "date", "source_url")
 
 
 def _kb(kb: KnowledgeBase | None) -> KnowledgeBase:
-    return kb if kb is not None else panmun.load_kb()
+    return kb if kb is not None else load_kb()
 
 
 def _date(at: dt.date | str | None) -> dt.date:

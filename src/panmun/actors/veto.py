@@ -130,9 +130,9 @@ def veto_outcome(position, salience, capability, veto: Sequence[bool] | np.ndarr
 def issue_veto(issue: str, kb=None):
     """The ``veto`` declared on ``issue`` in the knowledge base (a :class:`~panmun.kb.schema.Veto`),
     or None."""
-    import panmun
+    from panmun.kb.loader import load_kb
 
-    kb = kb if kb is not None else panmun.load_kb()
+    kb = kb if kb is not None else load_kb()
     for item, _ in kb.issues:
         if item.id == issue:
             return item.veto

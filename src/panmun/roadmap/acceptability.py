@@ -50,8 +50,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field, replace
 
-import panmun
-from panmun.kb.loader import KnowledgeBase
+from panmun.kb.loader import KnowledgeBase, load_kb
 from panmun.roadmap.steps import VALUE_MAX, VALUE_MIN, Constraints, IssueLink, RedLine, Step
 
 #: Salience-weighted points by which a step may move an issue beyond a taker's position.
@@ -139,7 +138,7 @@ def record_end(kb: KnowledgeBase | None = None, store=None, at: dt.date | None =
     """The date the record runs to: the latest event, implementation change, position or coding
     of the knowledge base, and of the store's events and changes when ``store`` is given
     (each on or before ``at`` when given)."""
-    kb = kb if kb is not None else panmun.load_kb()
+    kb = kb if kb is not None else load_kb()
     dates = [e.date for e, _ in kb.events] + [c.date for _, c, _ in kb.changes]
     dates += [p.date for p, _ in kb.positions] + [c.date for c, _ in kb.codings]
     if store is not None:
@@ -169,7 +168,7 @@ def default_start(kb: KnowledgeBase | None = None, store=None, at: dt.date | Non
 
 def stances_at(at: dt.date, kb: KnowledgeBase | None = None) -> dict[tuple[str, str], Stance]:
     """(actor, issue) -> the latest coding dated on or before ``at``."""
-    kb = kb if kb is not None else panmun.load_kb()
+    kb = kb if kb is not None else load_kb()
     latest: dict[tuple[str, str], object] = {}
     for coding, _ in kb.codings:
         key = (coding.actor, coding.issue)
@@ -268,7 +267,7 @@ def dated_steps(steps: dict[str, Step], now: dict, ref: dict, points: float = VA
 def assess(steps: dict[str, Step], at: dt.date, kb: KnowledgeBase | None = None,
            threshold: float = THRESHOLD, admit: tuple = ()) -> Assessment:
     """The steps judged as of ``at``: derived red lines and dated values."""
-    kb = kb if kb is not None else panmun.load_kb()
+    kb = kb if kb is not None else load_kb()
     now, ref = stances_at(at, kb), stances_at(REFERENCE, kb)
     found = blocks(steps, now, threshold, admit)
     valued, changes = dated_steps(steps, now, ref)

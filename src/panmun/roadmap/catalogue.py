@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-import panmun
-from panmun.kb.loader import KnowledgeBase
+from panmun.kb.loader import KnowledgeBase, load_kb
 from panmun.roadmap.steps import IssueLink, Step
 
 #: Columns of :func:`steps_table`.
@@ -41,7 +40,7 @@ def to_step(record) -> Step:
 
 def load_catalogue(kb: KnowledgeBase | None = None) -> dict[str, Step]:
     """Every step of ``kb`` (the built-in knowledge base when None), by id, in file order."""
-    kb = kb if kb is not None else panmun.load_kb()
+    kb = kb if kb is not None else load_kb()
     return {record.id: to_step(record) for record, _ in kb.steps}
 
 

@@ -99,9 +99,9 @@ def dated_inputs(path: str | Path | None = None, horizon: int | None = None, sta
                  steps: dict[str, Step] | None = None, kb=None, store=None, at=None) -> DatedInputs:
     """Catalogue and constraints judged against the parties' positions on the plan's start
     (:mod:`panmun.roadmap.acceptability`)."""
-    import panmun
+    from panmun.kb.loader import load_kb
 
-    kb = kb if kb is not None else panmun.load_kb()
+    kb = kb if kb is not None else load_kb()
     steps = steps if steps is not None else load_catalogue(kb)
     c = load_constraints(path, steps, horizon, start, kb, store, at)
     dated, c, assessment = acceptability.with_positions(steps, c, kb, at)

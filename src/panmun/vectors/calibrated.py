@@ -41,11 +41,11 @@ def expected_files(store) -> list[str]:
 def refresh(folder: Path = SHIPPED) -> dict:
     """Recompute the built-in record's posterior and fits into ``folder`` (emptied first);
     return the sampler's diagnostics."""
-    import panmun
+    from panmun.store.db import open_store
     from panmun.vectors.records import record_interactions, record_validation
 
     with tempfile.TemporaryDirectory() as tmp:
-        store = panmun.open_store(Path(tmp) / "builtin.duckdb")
+        store = open_store(Path(tmp) / "builtin.duckdb")
         try:
             work = Path(tmp) / "cache"
             previous = os.environ.get("PANMUN_VECTORS_CACHE")

@@ -166,9 +166,9 @@ def _per_state(request: Request, db: Store, key: tuple, compute: Callable[[], An
 def _kb(request: Request):
     """The built-in knowledge base, loaded and validated once per app (it never changes while
     the server runs; analysts' writes go to the store)."""
-    import panmun
+    from panmun.kb.loader import load_kb
 
-    return _cached(request, ("kb",), panmun.load_kb)
+    return _cached(request, ("kb",), load_kb)
 
 
 def _known(field: str, lookup: Callable[[], Any]) -> Any:
