@@ -29,7 +29,10 @@ time and the largest peak memory are reported. Throughput is given as rows/s and
 the file, and as the **marginal** rate: (rows of the large file - rows of the small one) /
 (median time on the large file - median time on the small one), so that fixed costs
 cancel. panmun's target: at least 0.9 times the marginal rate of the fastest plain reader
-(bare DuckDB or pyarrow) and at most half of pandas' peak memory.
+(bare DuckDB or pyarrow) and at most half of pandas' peak memory. Each contender's settings
+are printed before the runs. The CPU seconds of each job (every thread, user + system) are
+reported too, as marginal CPU-seconds per million rows: on a 2-core machine that other jobs
+share, the wall times move with their load, the CPU cost much less.
 
     python benchmarks/ingest_gdelt.py [--rows 1000000,5000000] [--formats gdelt1,gdelt2] [--repeat 3]
     python benchmarks/ingest_gdelt.py --quick     # gdelt2, 200,000 and 1,000,000 rows, 3 rounds (CI)
@@ -92,15 +95,32 @@ def _table(con) -> None:
     con.execute("CREATE TABLE kept (" + ", ".join(f'"{f}" VARCHAR' for f in FIELDS) + ")")
 
 
+def _cpu() -> float:
+    """CPU seconds of this process so far, every thread (user + system)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+class _Clock:
+    """Wall and CPU seconds of the job between start() and stop()."""
+
+    def start(self) -> None:
+        self.wall, self.cpu = time.perf_counter(), _cpu()
+
+    def stop(self) -> dict:
+        return {"seconds": time.perf_counter() - self.wall, "cpu": _cpu() - self.cpu}
+
+
 def run_panmun(fmt: str, path: str, db: Path) -> dict:
     import panmun
     store = panmun.open_store(db)
-    start = time.perf_counter()
+    clock = _Clock()
+    clock.start()
     summary = panmun.ingest_file(store, fmt, path)
-    seconds = time.perf_counter() - start
+    times = clock.stop()
     store.close()
     assert summary.rows == summary.events + summary.rejects + summary.skipped
-    return {"seconds": seconds, "rows": summary.rows, "kept": summary.events}
+    return {**times, "rows": summary.rows, "kept": summary.events}
 
 
 def run_duckdb(fmt: str, path: str, db: Path) -> dict:
@@ -109,14 +129,15 @@ def run_duckdb(fmt: str, path: str, db: Path) -> dict:
     con.execute("SET preserve_insertion_order = false")
     _table(con)
     types = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in _columns(fmt)) + "}"
-    start = time.perf_counter()
+    clock = _Clock()
+    clock.start()
     kept = con.execute(f"""INSERT INTO kept SELECT {", ".join(FIELDS)}
                            FROM read_csv('{path}', delim='\t', quote='', escape='', header=false,
                                          auto_detect=false, columns={types})
                            WHERE {_region_sql()}""").fetchall()[0][0]
-    seconds = time.perf_counter() - start
+    times = clock.stop()
     con.close()
-    return {"seconds": seconds, "kept": kept}
+    return {**times, "kept": kept}
 
 
 def run_pyarrow(fmt: str, path: str, db: Path) -> dict:
@@ -126,7 +147,8 @@ def run_pyarrow(fmt: str, path: str, db: Path) -> dict:
     con = duckdb.connect(str(db))
     con.execute("SET preserve_insertion_order = false")
     _table(con)
-    start = time.perf_counter()
+    clock = _Clock()
+    clock.start()
     batches = pacsv.open_csv(
         path, read_options=pacsv.ReadOptions(column_names=_columns(fmt)),
         parse_options=pacsv.ParseOptions(delimiter="\t", quote_char=False),
@@ -134,9 +156,9 @@ def run_pyarrow(fmt: str, path: str, db: Path) -> dict:
                                              column_types={f: pa.string() for f in FIELDS}))
     con.register("batches", batches)
     kept = con.execute(f"INSERT INTO kept SELECT * FROM batches WHERE {_region_sql()}").fetchall()[0][0]
-    seconds = time.perf_counter() - start
+    times = clock.stop()
     con.close()
-    return {"seconds": seconds, "kept": kept}
+    return {**times, "kept": kept}
 
 
 def run_pandas(fmt: str, path: str, db: Path, engine: str = "c") -> dict:
@@ -146,7 +168,8 @@ def run_pandas(fmt: str, path: str, db: Path, engine: str = "c") -> dict:
     import pandas as pd
     con = duckdb.connect(str(db))
     columns = _columns(fmt)
-    start = time.perf_counter()
+    clock = _Clock()
+    clock.start()
     if engine == "pyarrow":   # the pyarrow engine takes no quoting option; GDELT has no quotes
         df = pd.read_csv(path, sep="\t", header=None, usecols=[columns.index(f) for f in FIELDS],
                          engine="pyarrow")
@@ -159,9 +182,9 @@ def run_pandas(fmt: str, path: str, db: Path, engine: str = "c") -> dict:
     kept = df[actor1.isin(REGION) | actor2.isin(REGION)][list(FIELDS)]
     con.register("kept_frame", kept)
     con.execute("CREATE TABLE kept AS SELECT * FROM kept_frame")   # pandas' own types
-    seconds = time.perf_counter() - start
+    times = clock.stop()
     con.close()
-    return {"seconds": seconds, "kept": len(kept)}
+    return {**times, "kept": len(kept)}
 
 
 RUNNERS = {"panmun": run_panmun, "duckdb": run_duckdb, "pyarrow": run_pyarrow, "pandas": run_pandas,
@@ -191,6 +214,36 @@ def settings() -> str:
             f"pandas {pd.__version__}, {os.cpu_count()} CPUs")
 
 
+def peer_settings(which: str) -> str:
+    """The settings each contender runs with, as the library reports them where it can."""
+    import duckdb
+    con = duckdb.connect()
+    threads, memory = con.execute(
+        "SELECT current_setting('threads'), current_setting('memory_limit')").fetchall()[0]
+    con.close()
+    store = f"DuckDB threads={threads}, memory_limit={memory} (default)"
+    if which == "panmun":
+        from panmun.ingest import engine, fastpath
+        return (f"panmun.ingest_file; files > {fastpath.FAST_PATH_BYTES >> 20} MiB take the fast path "
+                f"(DuckDB read_csv, typed fields, store_rejects, every check); DuckDB threads={threads}, "
+                f"memory_limit={engine.MEMORY_LIMIT} during the ingest, preserve_insertion_order=false")
+    if which == "duckdb":
+        return ("read_csv(delim='\\t', quote='', escape='', header=false, auto_detect=false, every field "
+                f"VARCHAR), INSERT ... WHERE region; preserve_insertion_order=false; {store}")
+    if which == "pyarrow":
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+        block = pacsv.ReadOptions().block_size
+        return (f"pyarrow.csv.open_csv(block_size={block >> 20} MiB (default), use_threads=True, "
+                f"cpu_count={pa.cpu_count()}, 15 fields as string); DuckDB reads the batches; "
+                f"preserve_insertion_order=false; {store}")
+    if which == "pandas":
+        return ("pandas.read_csv(sep='\\t', header=None, usecols=15 fields, quoting=QUOTE_NONE, "
+                f"engine='c', default types); filter in pandas; CREATE TABLE AS from the frame; {store}")
+    return ("pandas.read_csv(sep='\\t', header=None, usecols=15 fields, engine='pyarrow', default types); "
+            f"filter in pandas; CREATE TABLE AS from the frame; {store}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", default="1000000,5000000", help="row counts of the files, comma-separated")
@@ -215,6 +268,8 @@ def main() -> None:
         os.sync()   # else the first contender reads while the kernel is still writing the files out
         print(f"{settings()}; files built in {time.perf_counter() - started:.0f} s: " + ", ".join(
             f"{p.name} {p.stat().st_size / 1e6:,.0f} MB" for p in files.values()))
+        for which in contenders:
+            print(f"  {LABELS[which]}: {peer_settings(which)}")
         print("load average before: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
         for fmt in formats:                                    # warm-up: page cache, imports
             for which in contenders:
@@ -234,21 +289,24 @@ def report(fmt: str, sizes: list[int], contenders: list[str], runs: dict, nbytes
     """One table per format: time, rows/s, MB/s and peak memory per size, and marginal rates."""
     keys = [(n, w) for n in sizes for w in contenders]
     med = {(n, w): statistics.median(r["seconds"] for r in runs[(fmt, n, w)]) for n, w in keys}
+    cpu = {(n, w): statistics.median(r["cpu"] for r in runs[(fmt, n, w)]) for n, w in keys}
     peak = {(n, w): max(r["peak_mib"] for r in runs[(fmt, n, w)]) for n, w in keys}
     kept = {(n, w): runs[(fmt, n, w)][0]["kept"] for n, w in keys}
     small, large = sizes[0], sizes[-1]
     print(f"\n{fmt}: median of {len(runs[(fmt, small, contenders[0])])} runs; rows kept by the region "
           "filter: " + ", ".join(f"{n:,} rows -> {kept[(n, contenders[0])]:,}" for n in sizes))
     head = "".join(f" | {n / 1e6:g}M rows: s, rows/s, MB/s, peak MiB" for n in sizes)
-    print(f"{'contender':24s}{head} | marginal rows/s, MB/s")
-    marginal = {}
+    print(f"{'contender':24s}{head} | marginal rows/s, MB/s | marginal CPU-s per M rows")
+    marginal, marginal_cpu = {}, {}
     for w in contenders:
         cells = "".join(f" | {med[(n, w)]:6.2f} {n / med[(n, w)]:>10,.0f} "
                         f"{nbytes[n] / 1e6 / med[(n, w)]:6.0f} {peak[(n, w)]:7,.0f}" for n in sizes)
         dt = med[(large, w)] - med[(small, w)]
         marginal[w] = (large - small) / dt if dt > 0 else float("nan")
         mb = (nbytes[large] - nbytes[small]) / 1e6 / dt if dt > 0 else float("nan")
-        print(f"{LABELS[w]:24s}{cells} | {marginal[w]:>12,.0f} {mb:6.0f}")
+        dc = cpu[(large, w)] - cpu[(small, w)]
+        marginal_cpu[w] = dc / (large - small) * 1e6
+        print(f"{LABELS[w]:24s}{cells} | {marginal[w]:>12,.0f} {mb:6.0f} | {marginal_cpu[w]:6.2f}")
         if any(kept[(n, w)] != kept[(n, contenders[0])] for n in sizes):
             print(f"  ({LABELS[w]} kept other rows than {LABELS[contenders[0]]}: the comparison is void)")
     for w in contenders:
@@ -261,6 +319,10 @@ def report(fmt: str, sizes: list[int], contenders: list[str], runs: dict, nbytes
         verdict = "met" if ratio >= TARGET_RATE else "NOT met"
         print(f"panmun / fastest plain reader ({LABELS[fastest]}), marginal throughput: x{ratio:.2f} "
               f"(target >= {TARGET_RATE}: {verdict})")
+        leanest = min((w for w in PLAIN if w in contenders), key=lambda w: marginal_cpu[w])
+        print(f"  the same by CPU time (all threads; steadier when other jobs share the machine): "
+              f"{LABELS[leanest]} {marginal_cpu[leanest]:.2f} / panmun {marginal_cpu['panmun']:.2f} "
+              f"CPU-s per million rows = x{marginal_cpu[leanest] / marginal_cpu['panmun']:.2f}")
     if "panmun" in contenders and "pandas" in contenders:
         for n in sizes:
             ratio = peak[(n, "panmun")] / peak[(n, "pandas")]

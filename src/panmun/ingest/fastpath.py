@@ -81,10 +81,22 @@ FAST_EXPRESSIONS = {
     "source_id": 'r."GLOBALEVENTID"', "cameo": 'r."EventCode"',
     "actor1": 'coalesce(r."Actor1CountryCode", r."Actor1KnownGroupCode")',
     "actor2": 'coalesce(r."Actor2CountryCode", r."Actor2KnownGroupCode")',
+    # from the code table as joined (:data:`FAST_CODES`): computed once per code, not per row
+    "root_code": "c.root_code",
+    "summary": """coalesce(r."Actor1Name", '?') || c.summary_mid || coalesce(r."Actor2Name", '?')""",
 }
+#: The code table as the fast path joins it, with two columns computed once per code rather
+#: than once per row: the root code (``left(code, 2)``) and the middle of the summary line
+#: (" | description | ", or " | " for a code without one). So the summary is the format's
+#: ``concat_ws(' | ', coalesce(nullif(Actor1Name, ''), '?'), description, ...)``: the reader
+#: gives an empty name as NULL, as ``nullif`` does, and ``concat_ws`` skips a NULL description.
+FAST_CODES = "_fp_cameo"
+FAST_CODES_SQL = (f"CREATE OR REPLACE TEMP TABLE {FAST_CODES} AS SELECT code, plover, description, "
+                  "left(code, 2) AS root_code, coalesce(' | ' || description || ' | ', ' | ') AS summary_mid "
+                  "FROM cameo")
 #: The code table joined on the event code as read (a code with a space finds no code, and
 #: the row goes to the line path by the unknown-code check).
-FAST_JOIN = 'LEFT JOIN cameo c ON c.code = r."EventCode"'
+FAST_JOIN = f'LEFT JOIN {FAST_CODES} c ON c.code = r."EventCode"'
 #: Fields the format strips of spaces that the fast path reads as they are: a row where one
 #: holds a space goes to the line path.
 SPACED_FIELDS = ("GLOBALEVENTID", "Actor1CountryCode", "Actor1KnownGroupCode", "Actor2CountryCode",
@@ -369,6 +381,7 @@ def _insert(run: _Run, spec: Format, path: Path) -> tuple[int, set[str]]:
                         type="arrow", side_effects=True)
     con.execute("DROP TABLE IF EXISTS _fp_rejects")
     con.execute("DROP TABLE IF EXISTS _fp_rejects_scan")
+    con.execute(FAST_CODES_SQL)
     con.execute("SET preserve_insertion_order = false")   # rows carry no order here: faster, leaner
     # DuckDB cannot estimate the file's rows and would build the join's hash table on the
     # file rather than on the code table: twice as slow; keep the code table as build side
@@ -381,6 +394,7 @@ def _insert(run: _Run, spec: Format, path: Path) -> tuple[int, set[str]]:
     finally:
         con.execute(f"SET disabled_optimizers = {lit(disabled or '')}")
         con.remove_function(_HandOver.NAME)
+        con.execute(f"DROP TABLE IF EXISTS {FAST_CODES}")
     return inserted, hand_over.ids
 
 
@@ -400,7 +414,6 @@ def _insert_sql(spec: Format, id_field: str, projection: str, reader: str, all_a
     from panmun.ingest.engine import REGION_ACTORS, _sql_list
 
     expressions = dict(spec.expressions, **FAST_EXPRESSIONS)
-    expressions["root_code"] = f"left(({expressions['cameo']}), 2)"
 
     def inlined(sql: str) -> str:   # n.<column> means that column's expression
         return _NORMALISED_REF.sub(lambda m: f"({expressions[m.group(1)]})", sql)
