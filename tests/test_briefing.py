@@ -30,6 +30,12 @@ def built_briefing(builtin_template, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+def korean_html(built_briefing, tmp_path_factory) -> Path:
+    """The same briefing written in Korean (its sections are shared: nothing is recomputed)."""
+    return panmun.write_html(built_briefing, tmp_path_factory.mktemp("ko") / "briefing-ko.html", lang="ko")
+
+
+@pytest.fixture(scope="module")
 def briefing_html(built_briefing, tmp_path_factory) -> Path:
     return panmun.write_html(built_briefing, tmp_path_factory.mktemp("html") / "briefing.html")
 
@@ -94,6 +100,12 @@ def test_cli_brief_writes_html_and_pdf(cli, db_path, tmp_path, monkeypatch):
     assert result.code == 0, result.err
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert pdf.read_bytes().startswith(b"%PDF-")
+    # the same briefing in Korean: its sections come from the cache the first run left
+    korean = tmp_path / "b-ko.html"
+    result = cli("brief", "--out", str(korean), "--at", AT, "--lang", "ko", "-f", "json")
+    assert result.code == 0, result.err
+    assert '<html lang="ko">' in korean.read_text(encoding="utf-8")
+    assert cli("brief", "--out", str(korean), "--lang", "fr").code != 0
 
 
 def _browser_or_skip():
@@ -322,3 +334,112 @@ def test_a_briefing_a_year_after_the_record_warns_and_makes_no_forecast_for_a_pa
     assert "cannot tell how likely a missile launch is now" in security.text
     assert f"{100 * security.numbers['long_run']:.0f} %" in security.text and security.word in security.text
     assert "the model would have said" in security.text and security.confidence.level == "low"
+
+
+# ------------------------------------------------------------------------- the briefing in Korean
+
+HANGUL = re.compile("[\uac00-\ud7a3]")
+
+
+class _Visible(HTMLParser):
+    """The visible text nodes of a page, leaving out what is marked English-only (record fields and
+    text made elsewhere without a translation), identifiers, code, links' host names and charts."""
+
+    SKIP = {"style", "script", "svg", "code", "a", "title"}
+
+    def __init__(self):
+        super().__init__()
+        self.stack: list[tuple[str, bool]] = []
+        self.texts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        classes = (attrs.get("class") or "").split()
+        skip = tag in self.SKIP or "en-only" in classes or "ident" in classes
+        if tag not in ("br", "meta", "link", "input", "img"):
+            self.stack.append((tag, skip))
+
+    def handle_endtag(self, tag):
+        while self.stack:
+            if self.stack.pop()[0] == tag:
+                break
+
+    def handle_data(self, data):
+        if not any(skip for _, skip in self.stack) and data.strip():
+            self.texts.append(data.strip())
+
+
+#: Tokens that need no translation: numbers, codes of actors and dyads (KOR, KOR-PRK), ids of
+#: provisions and steps (cma-2018/1.2, yongbyon-freeze), model and score names, signs.
+TOKEN = re.compile(r"https?://\S+|[A-Z]{2,5}(-[A-Z]{2,5})?\b|[a-z0-9]+(-[a-z0-9.]+)*/[\w.]+|[a-z0-9]+(-[a-z0-9]+)+|"
+                   r"R-hat|Brier|BSS|DM|CRPS|AUC-PR|Morris|Sobol|Goldstein|MCMC|PELT|BIC|[pΔμ]\*?|\d[\d.,]*")
+
+
+def _neutral(text: str) -> bool:
+    """Whether a text node holds no word to translate (only tokens, numbers and signs)."""
+    return not re.search(r"[A-Za-z]{2,}", TOKEN.sub(" ", text))
+
+
+def _english(text: str) -> bool:
+    """Whether a text node is, or holds, English prose: no Hangul and a word left once the tokens
+    are taken out, or a run of three English words (e.g. a heading left untranslated before a
+    Korean date)."""
+    rest = TOKEN.sub(" ", text)
+    if not HANGUL.search(text):
+        return bool(re.search(r"[A-Za-z]{2,}", rest))
+    return bool(re.search(r"[A-Za-z]{2,}[,:;]? [a-z]{2,}[,:;]? [A-Za-z]{2,}", rest))
+
+
+def test_the_korean_briefing_says_everything_in_korean(korean_html):
+    text = korean_html.read_text(encoding="utf-8")
+    assert '<html lang="ko">' in text
+    parser = _Visible()
+    parser.feed(text)
+    english = [t for t in parser.texts if _english(t)]
+    assert not english, english[:20]
+    for heading in ("핵심 판단", "주시 지표", "정책 선택지", "부록", "이행 추이", "주요 사건 연표"):
+        assert heading in text
+    assert "2024년 6월 30일" in text
+    assert 'class="en-only"' in text and "영문 원문" in text     # record fields without Korean, marked
+
+
+def test_the_korean_bottom_line_words_likelihoods_in_korean(built_briefing):
+    from panmun.report.briefing import in_language
+
+    korean = in_language(built_briefing, "ko")
+    words = {"거의 가능성 없음", "가능성 매우 낮음", "가능성 낮음", "가능성 반반", "가능성 높음",
+             "가능성 매우 높음", "거의 확실"}
+    def numbers(j):
+        return {k: v for k, v in j.numbers.items() if k != "shown"}
+
+    assert [numbers(j) for j in korean.judgements] == [numbers(j) for j in built_briefing.judgements]
+    for j in korean.judgements:
+        assert HANGUL.search(j.question) and HANGUL.search(j.text), j.text
+        if j.word:
+            assert j.word in words and j.word in j.text
+    assert built_briefing.lang == "en" and korean.lang == "ko"
+
+
+def test_the_korean_pdf_embeds_a_korean_font_and_its_charts_are_korean(built_briefing, korean_html, tmp_path):
+    pytest.importorskip("weasyprint")
+    if not shutil.which("pdffonts"):
+        pytest.skip("pdffonts (poppler-utils) not installed")
+    import subprocess
+
+    text = korean_html.read_text(encoding="utf-8")
+    charts = re.findall(r"<svg.*?</svg>", text, flags=re.S)
+    assert any("이행률" in c for c in charts)
+    assert all("Noto Sans CJK KR" in c for c in charts if HANGUL.search(c))
+    # the main body and the annexes with the first charts are enough to see the fonts (the whole
+    # briefing takes half a minute to typeset; test_pdf_is_written does that once in English)
+    from dataclasses import replace
+
+    from panmun.report.briefing import in_language
+
+    korean = in_language(built_briefing, "ko")
+    first = ("changes", "alerts", "implementation")
+    shown = replace(korean, sections=[s for s in korean.sections if s.id in first])
+    path = panmun.write_pdf(shown, tmp_path / "briefing-ko.pdf")
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    cjk = [line for line in fonts.splitlines() if "CJK" in line]
+    assert cjk and all(line.split()[-5] == "yes" for line in cjk), fonts       # embedded

@@ -69,7 +69,7 @@ def submit(c: TestClient, kind: str, **params):
 
 def test_ensemble_job_gives_the_models_quantiles(app):
     c = client(app, "10.0.0.1")
-    r = submit(c, "ensemble", scenario="cma-restored", runs=600, horizon=24, seed=7)
+    r = submit(c, "ensemble", scenario="cma-restored", runs=600, horizon=24, seed=7, parameters="defaults")
     assert r.status_code == 202, r.text
     assert r.json()["state"] == "queued" and r.json()["kind"] == "ensemble"
     job, seen = wait(c, r.json()["id"])
@@ -92,6 +92,26 @@ def test_ensemble_job_gives_the_models_quantiles(app):
     assert [j["id"] for j in listed] == [job["id"]] and "result" not in listed[0]
 
 
+def test_an_ensemble_job_draws_its_parameters_from_the_posterior_by_default(app):
+    from panmun.vectors.runs import parameter_draws, record_history, with_scenario
+
+    c = client(app, "10.0.0.9")
+    r = submit(c, "ensemble", scenario="cma-restored", runs=300, horizon=12, seed=3)
+    assert r.status_code == 202, r.text
+    job, _ = wait(c, r.json()["id"])
+    assert job["state"] == "done", job
+    result = job["result"]
+    assert result["parameters"]["source"] == "posterior" and result["parameters"]["draws"] == 300
+    sc = load_scenario("cma-restored")
+    draws, _ = parameter_draws(record_history(app.state.store), "posterior", 300, 3)
+    counts = ensemble(sc.setup(12), 300, seed=3, params=with_scenario(sc, draws))
+    direct = quantiles(counts, (0.05, 0.5, 0.95))
+    for s, stock in enumerate(STOCKS):
+        np.testing.assert_array_equal(result["stocks"][stock]["q50"], direct[:, s, 1])
+    bad = error_of(submit(c, "ensemble", scenario="baseline", runs=10, parameters="judgement"), 422)
+    assert bad["field"] == "body.params.parameters"
+
+
 def test_ensemble_parameters_are_checked(app):
     c = client(app, "10.0.0.2")
     too_many = error_of(submit(c, "ensemble", scenario="baseline", runs=SETTINGS.max_runs + 1), 422)
@@ -107,6 +127,7 @@ def test_ensemble_parameters_are_checked(app):
     assert error_of(submit(c, "ensemble", runs=10), 422)["field"] == "body.params.scenario"
     assert error_of(submit(c, "weather", runs=10), 422)["field"] == "body.kind"
     assert error_of(submit(c, "briefing", at="2024-02-30"), 422)["field"] == "body.params.at"
+    assert error_of(submit(c, "briefing", lang="fr"), 422)["field"] == "body.params.lang"
     assert error_of(submit(c, "roadmap", objective="world-peace"), 422)["field"] == "body.params.objective"
     assert c.get("/api/jobs").json() == []          # nothing was queued
 
@@ -235,7 +256,7 @@ def test_ensemble_progress_follows_the_chunks(monkeypatch, tmp_path):
 
     reported = []
     monkeypatch.setattr(jobs, "report_progress", lambda folder, fraction: reported.append(fraction))
-    result = jobs.run_ensemble(load_scenario("baseline"), CHUNK + 1000, 3, 0, str(tmp_path))
+    result = jobs.run_ensemble(load_scenario("baseline"), CHUNK + 1000, 3, 0, "defaults", None, str(tmp_path))
     assert reported == [0.0, CHUNK / (CHUNK + 1000), 1.0]
     assert result["runs"] == CHUNK + 1000 and len(result["months"]) == 4
 
@@ -313,15 +334,18 @@ def test_a_failed_job_reports_the_message_not_a_traceback(tmp_path):
 
 
 def test_the_briefing_is_downloadable_as_html_and_pdf(app):
-    # the dashboard's "Prepare briefing" button: a briefing job, then its two files
+    # the dashboard's "Prepare briefing" button: a briefing job, then its two files (here in
+    # Korean, the language the dashboard offers beside English)
     pytest.importorskip("weasyprint")
     c = client(app, "10.0.0.9")
-    job_id = submit(c, "briefing", at="2024-06-30").json()["id"]
+    job_id = submit(c, "briefing", at="2024-06-30", lang="ko").json()["id"]
     job, _ = wait(c, job_id, seconds=600)
     assert job["state"] == "done", job
+    assert job["result"]["lang"] == "ko"
     html = c.get(f"/api/jobs/{job_id}/files/briefing.html")
     assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
     assert html.text.startswith("<!DOCTYPE html>") and 'section id="roadmap"' in html.text
+    assert '<html lang="ko">' in html.text and "핵심 판단" in html.text
     pdf = c.get(f"/api/jobs/{job_id}/files/briefing.pdf")
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF-") and len(pdf.content) > 50_000

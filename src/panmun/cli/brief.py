@@ -11,6 +11,15 @@ import typer
 from panmun.cli.common import FormatOption, output_file, store_from
 from panmun.cli.output import Format, Output, console, emit
 
+LANGS = ("en", "ko")
+
+
+def _language(value: str) -> str:
+    """The briefing's language: en or ko."""
+    if value not in LANGS:
+        raise typer.BadParameter(f"{value!r} is not a language of the briefing; give en or ko")
+    return value
+
 
 def brief(
     ctx: typer.Context,
@@ -24,11 +33,13 @@ def brief(
     timings: bool = typer.Option(False, "--timings",
                                  help="Print the seconds each section took (and whether it was reused) on "
                                       "standard error; with --format json also in the document."),
+    lang: str = typer.Option("en", "--lang", callback=_language,
+                             help="Language of the briefing: en (English) or ko (Korean)."),
     fmt: Format = FormatOption,
 ) -> None:
     """Write a self-contained briefing: alerts since the last one, summary, implementation,
     scorecard, compliance, environment indices, forecasts, obstacles, three-vector scenarios
-    and key events."""
+    and key events. --lang ko writes it in Korean (the PDF embeds a Korean font)."""
     from panmun.report.alerts_section import record_briefing
     from panmun.report.briefing import build_briefing
     from panmun.report.cache import SectionTiming
@@ -37,7 +48,7 @@ def brief(
     steps: list[SectionTiming] = []
     with store_from(ctx) as store:
         with console(stderr=True).status("computing the briefing's sections..."):
-            briefing = build_briefing(store, at, cache=cache, timings=steps)
+            briefing = build_briefing(store, at, cache=cache, timings=steps, lang=lang)
             started = time.perf_counter()
             written = {"html": str(write_html(briefing, out))}
             steps.append(SectionTiming("(write html)", round(time.perf_counter() - started, 3), False))

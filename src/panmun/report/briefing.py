@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -17,6 +17,7 @@ from panmun.agreements.catalogue import list_agreements
 from panmun.agreements.scorecard import implementation_series, scorecard
 from panmun.dates import as_date
 from panmun.environment.events import list_events
+from panmun.i18n import Translator, format_date, format_month, format_percent, translator
 from panmun.report import charts
 
 # Section builders of the later capabilities (each in a module of its own).
@@ -30,6 +31,7 @@ from panmun.report.environment_section import environment_section
 from panmun.report.forecast_section import forecast_section
 from panmun.report.judgements import Indicator, Judgement, Options, bottom_line, indicators, options
 from panmun.report.obstacles_section import obstacles_section
+from panmun.report.records import provision_titles_ko
 from panmun.report.roadmap_section import roadmap_section
 from panmun.report.section import Section
 from panmun.report.vectors_section import vectors_section
@@ -58,6 +60,8 @@ class Briefing:
     options: Options = field(default_factory=Options)
 
     stale_limit: int = STALE_DAYS
+    lang: str = "en"
+    """The language of its sentences (``en`` or ``ko``): :func:`in_language` gives another."""
 
     @property
     def glossary(self) -> list[tuple[str, str]]:
@@ -86,8 +90,8 @@ class Briefing:
         return days if days > STALE_DAYS else None
 
 
-def _pct(x: float | None) -> str:
-    return "n/a" if x is None or pd.isna(x) else f"{100 * x:.0f}%"
+def _pct(x: float | None, lang: str = "en") -> str:
+    return "n/a" if x is None or pd.isna(x) else format_percent(x, lang, space=False)
 
 
 def _peak(series: pd.DataFrame, key: str, value) -> tuple[float, dt.date]:
@@ -99,32 +103,41 @@ def _peak(series: pd.DataFrame, key: str, value) -> tuple[float, dt.date]:
 
 
 def summary_lines(by_vector: pd.DataFrame, card_vector: pd.DataFrame, card_agreement: pd.DataFrame,
-                  events: pd.DataFrame, at: dt.date) -> list[str]:
-    """The one-page summary: plain sentences computed from the scorecards and events."""
+                  events: pd.DataFrame, at: dt.date, tr: Translator | None = None) -> list[str]:
+    """The one-page summary: plain sentences computed from the scorecards and events, in the
+    language of ``tr`` (English by default)."""
+    tr = tr or translator("en")
+    lang = tr.lang
+    day = format_date(at, lang)
     lines = []
     tracked = card_agreement.dropna(subset=["implementation"])
     if not tracked.empty:
         total = tracked["score"].sum() / tracked["max_score"].sum()
-        lines.append(f"Across the {len(tracked)} agreements with an implementation record, "
-                     f"{_pct(total)} of the maximum implementation score is in force on {at}.")
+        lines.append(tr("Across the {n} agreements with an implementation record, {pct} of the maximum "
+                        "implementation score is in force on {date}.",
+                        n=len(tracked), pct=_pct(total, lang), date=day))
     for row in card_vector.itertuples():
         peak, when = _peak(by_vector, "vector", row.vector)
         halted = row.suspended + row.reversed
-        text = (f"{row.vector}: {_pct(row.implementation)} implemented "
-                f"({row.tracked} tracked provisions)")
+        text = tr("{vector}: {pct} implemented ({n} tracked provisions)",
+                  vector=tr.label(row.vector), pct=_pct(row.implementation, lang), n=row.tracked)
         if when is not None and peak > (row.implementation or 0) + 1e-9:
-            text += f", down from a peak of {_pct(peak)} at the end of {when:%B %Y}"
+            text += tr(", down from a peak of {pct} at the end of {month}",
+                       pct=_pct(peak, lang), month=format_month(when, lang))
         if halted:
-            text += f"; {row.suspended} suspended and {row.reversed} reversed"
+            text += tr("; {suspended} suspended and {reversed} reversed",
+                       suspended=row.suspended, reversed=row.reversed)
         lines.append(text + ".")
     year_ago = at - dt.timedelta(days=365)
     recent = events[(events["date"] > year_ago) & (events["date"] <= at)]
     before = events[(events["date"] > year_ago - dt.timedelta(days=365)) & (events["date"] <= year_ago)]
     if len(recent):
-        lines.append(f"{len(recent)} key events in the twelve months to {at} (mean Goldstein weight "
-                     f"{recent['goldstein'].mean():+.1f}; the twelve months before: {len(before)} "
-                     f"events, mean {before['goldstein'].mean():+.1f})." if len(before) else
-                     f"{len(recent)} key events in the twelve months to {at}.")
+        lines.append(tr("{n} key events in the twelve months to {date} (mean Goldstein weight {mean}; the "
+                        "twelve months before: {n_before} events, mean {mean_before}).",
+                        n=len(recent), date=day, mean=f"{recent['goldstein'].mean():+.1f}",
+                        n_before=len(before), mean_before=f"{before['goldstein'].mean():+.1f}")
+                     if len(before) else
+                     tr("{n} key events in the twelve months to {date}.", n=len(recent), date=day))
     return lines
 
 
@@ -145,6 +158,7 @@ def scorecard_section(store: Store, at: dt.date) -> Section:
         title=by_agreement["agreement"].map(names["short_title"].fillna(names["title"])),
         title_ko=by_agreement["agreement"].map(names["title_ko"]),
         signed=by_agreement["agreement"].map(names["date"]))
+    provisions = provisions.assign(title_ko=provisions["provision"].map(provision_titles_ko(store)))
     halted = provisions[provisions["state"].isin(["suspended", "reversed"])]
     return Section("scorecard", f"Scorecard on {at}", "scorecard.html.j2",
                    {"by_agreement": by_agreement, "by_vector": by_vector, "halted": halted,
@@ -172,22 +186,36 @@ SECTIONS: list[Callable[[Store, dt.date], Section]] = [
 
 
 def build_briefing(store: Store, at: dt.date | str | None = None, *, cache: bool = False,
-                   timings: list[SectionTiming] | None = None) -> Briefing:
-    """Compute every section of the briefing at ``at`` (default today).
+                   timings: list[SectionTiming] | None = None, lang: str = "en") -> Briefing:
+    """Compute every section of the briefing at ``at`` (default today), its sentences in
+    ``lang`` (``en`` or ``ko``).
 
     ``cache=True`` reuses the sections computed before for the same date whose store tables
     are unchanged (:mod:`panmun.report.cache`); the seconds each section took are appended
-    to ``timings`` when given.
+    to ``timings`` when given. The sections hold no language, so the cache serves both.
     """
     when = as_date(at)
     sections = build_sections(store, when, SECTIONS, cache=cache, timings=timings)
-    data = {s.id: s.data for s in sections}
-    summary = summary_lines(
-        data["implementation"]["by_vector"], data["scorecard"]["by_vector"],
-        data["scorecard"]["by_agreement"], data["events"]["events"], when)
     newest_event, newest_change = store.record_through(when)
     through = max((d for d in (newest_event, newest_change) if d is not None), default=None)
-    return Briefing(when, dt.datetime.now().replace(microsecond=0), __version__, summary, sections,
-                    record_through=through, newest_event=newest_event,
-                    judgements=bottom_line(data, when, newest_event), indicators=indicators(data),
-                    options=options(data))
+    briefing = Briefing(when, dt.datetime.now().replace(microsecond=0), __version__, [], sections,
+                        record_through=through, newest_event=newest_event)
+    return in_language(briefing, lang)
+
+
+def in_language(briefing: Briefing, lang: str) -> Briefing:
+    """The same briefing with its sentences (summary, judgements, indicators, options) written
+    in ``lang``; the sections are shared, not recomputed."""
+    from panmun.i18n.catalogue import LANGS
+
+    if lang not in LANGS:
+        raise ValueError(f"the briefing is written in {' or '.join(LANGS)}, not {lang!r}")
+    tr = translator(lang)
+    data = {s.id: s.data for s in briefing.sections}
+    when = briefing.at
+    summary = summary_lines(
+        data["implementation"]["by_vector"], data["scorecard"]["by_vector"],
+        data["scorecard"]["by_agreement"], data["events"]["events"], when, tr)
+    return replace(briefing, lang=lang, summary=summary,
+                   judgements=bottom_line(data, when, briefing.newest_event, tr),
+                   indicators=indicators(data, tr), options=options(data, tr))

@@ -22,6 +22,7 @@ import pandas as pd
 from panmun.environment.dyads import DYADS
 from panmun.environment.events import list_events
 from panmun.report.alerts_section import DEFAULT_LOOKBACK, last_briefing_date
+from panmun.report.records import agreement_titles_ko, provision_titles_ko
 from panmun.report.section import Section
 from panmun.store.db import Store
 
@@ -115,6 +116,8 @@ def changes_section(store: Store, at: dt.date) -> Section:
            WHERE c.date BETWEEN ? AND ? ORDER BY c.date DESC, c.id DESC""",
         [since, at],
     )
+    changes = changes.assign(agreement_title_ko=changes["agreement"].map(agreement_titles_ko(store)),
+                             provision_title_ko=changes["provision"].map(provision_titles_ko(store)))
     events = list_events(store, start=since - (at - since), end=at)
     window = events[(events["date"] >= since) & (events["date"] <= at)]
     notable = (

@@ -104,6 +104,14 @@ def recent_violations(detail: pd.DataFrame, n: int = RECENT) -> pd.DataFrame:
     return grouped.head(n).drop(columns="piece").reset_index(drop=True)
 
 
+def _korean_titles(names: pd.DataFrame, titles: dict[str, str]) -> dict[str, str]:
+    """The chart's agreement titles -> the agreements' Korean titles, where the store has them."""
+    if "title_ko" not in names:
+        return {}
+    return {titles[a]: str(names.loc[a, "title_ko"]) for a in names.index
+            if a in titles and isinstance(names.loc[a, "title_ko"], str) and names.loc[a, "title_ko"].strip()}
+
+
 def compliance_section(store: Store, at: dt.date):
     """The compliance section of the briefing at ``at``."""
     from panmun.report.section import Section
@@ -126,6 +134,7 @@ def compliance_section(store: Store, at: dt.date):
     by_agreement = pd.DataFrame({
         "agreement": shown,
         "title": [titles[a] for a in shown],
+        "title_ko": [names.loc[a, "title_ko"] if "title_ko" in names else None for a in shown],
         "implementation": [card.loc[a, "implementation"] for a in shown],
         "confirming": [int(yearly.loc[yearly["agreement"] == a, "confirming"].sum()) for a in shown],
         "violating": [int(yearly.loc[yearly["agreement"] == a, "violating"].sum()) for a in shown],
@@ -152,4 +161,5 @@ def compliance_section(store: Store, at: dt.date):
                    {"chart": chart, "years": years, "by_agreement": by_agreement,
                     "by_provision": per_provision.reset_index(drop=True),
                     "recent": recent_violations(detail), "rules": result.rules,
+                    "chart_names": _korean_titles(names, titles),
                     "pieces": int(pieces(detail).nunique())})

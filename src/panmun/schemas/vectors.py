@@ -181,8 +181,9 @@ class PosteriorRow(Row):
     default: float
     low: float
     high: float
-    tau: float
-    """Integrated autocorrelation time (steps)."""
+    tau: float | None
+    """Integrated autocorrelation time (steps); null when it cannot be estimated (a walker that
+    never moved: the parameter is then not converged)."""
     ess: float
     """Effective sample size: walkers x kept steps / tau."""
     rhat: float
@@ -226,7 +227,8 @@ class SamplerRow(Row):
     acceptance: float
     """Mean acceptance fraction."""
     acceptance_min: float
-    tau_max: float
+    tau_max: float | None
+    """The largest tau; null when one cannot be estimated."""
     ess_min: float
     rhat_max: float
     steps_per_tau: float

@@ -100,13 +100,17 @@ def report_progress(folder: str, fraction: float) -> None:
     os.replace(tmp, path)
 
 
-def run_ensemble(scenario, runs: int, horizon: int, seed: int, folder: str) -> dict:
+def run_ensemble(scenario, runs: int, horizon: int, seed: int, source: str, history, folder: str) -> dict:
     """The scenario's stochastic ensemble: 5 %, 50 % and 95 % quantiles of every stock per month
-    (:func:`panmun.vectors.model.quantiles`, resolution 1/BINS), months labelled YYYY-MM."""
+    (:func:`panmun.vectors.model.quantiles`, resolution 1/BINS), months labelled YYYY-MM. Each
+    run's parameters come from ``source`` (:func:`panmun.vectors.runs.parameter_draws`: the
+    posterior on ``history``, or the judgement defaults), the scenario's overrides on top."""
     from panmun.vectors.model import ensemble, quantiles
     from panmun.vectors.parameters import STOCKS
+    from panmun.vectors.runs import parameter_draws, with_scenario
 
     report_progress(folder, 0.0)
+    draws, parameters = parameter_draws(history, source, runs, seed)
     done = 0
 
     def advance(n: int) -> None:
@@ -114,38 +118,44 @@ def run_ensemble(scenario, runs: int, horizon: int, seed: int, folder: str) -> d
         done += n
         report_progress(folder, done / runs)
 
-    counts = ensemble(scenario.setup(horizon), runs, seed=seed, params=scenario.parameters,
+    counts = ensemble(scenario.setup(horizon), runs, seed=seed, params=with_scenario(scenario, draws),
                       progress=advance, threads=1)
     q = quantiles(counts, (0.05, 0.5, 0.95))
     stocks = {stock: {"q05": q[:, s, 0].tolist(), "q50": q[:, s, 1].tolist(), "q95": q[:, s, 2].tolist()}
               for s, stock in enumerate(STOCKS)}
     return {"scenario": scenario.name, "title": scenario.title, "start": scenario.start, "runs": runs,
-            "seed": seed, "months": [scenario.month_label(k) for k in range(horizon + 1)], "stocks": stocks}
+            "seed": seed, "parameters": parameters,
+            "months": [scenario.month_label(k) for k in range(horizon + 1)], "stocks": stocks}
 
 
 def run_roadmap(steps, constraints, objective: str, alternatives: int, time_limit: float, base_rates,
-                folder: str) -> dict:
+                history, folder: str) -> dict:
     """Plans found, judged and ranked (:func:`panmun.roadmap.ranking.best_plans`): the same JSON as
-    ``panmun roadmap plan --format json`` (1,000 model runs per plan, seed 0)."""
+    ``panmun roadmap plan --format json`` (1,000 model runs per plan, seed 0, parameters drawn
+    from the posterior on ``history``)."""
     from panmun.jsonify import jsonable
     from panmun.roadmap.ranking import best_plans, plan_record
+    from panmun.vectors.runs import parameter_draws
 
     report_progress(folder, 0.0)
+    vector_params, parameters = parameter_draws(history, "posterior", 1000, 0)
     roadmap = best_plans(constraints, steps, objective=objective, alternatives=alternatives,
-                         base_rates=base_rates, runs=1000, seed=0, time_limit=time_limit)
+                         base_rates=base_rates, runs=1000, seed=0, time_limit=time_limit,
+                         vector_params=vector_params)
     report_progress(folder, 1.0)
     if not roadmap.feasible:
         return jsonable({"objective": objective, "feasible": False,
                          "conflicts": [{"kind": x.kind, "constraint": x.label} for x in roadmap.conflicts]})
     c = roadmap.constraints
     return jsonable({"objective": objective, "horizon": c.horizon, "start": c.start, "feasible": True,
-                     "solver_seconds": roadmap.seconds,
+                     "solver_seconds": roadmap.seconds, "parameters": parameters,
                      "plans": [plan_record(roadmap, p) for p in roadmap.plans]})
 
 
-def run_briefing(snapshot: str, at: str | None, folder: str) -> dict:
+def run_briefing(snapshot: str, at: str | None, lang: str, folder: str) -> dict:
     """Build the briefing from the store snapshot and write ``briefing.html`` and ``briefing.pdf``
-    into ``folder`` (:mod:`panmun.report`); the snapshot is deleted afterwards."""
+    into ``folder`` (:mod:`panmun.report`), in ``lang`` (en or ko); the snapshot is deleted
+    afterwards."""
     from panmun.report.briefing import build_briefing
     from panmun.report.render import write_html, write_pdf
     from panmun.store.db import open_store
@@ -153,7 +163,7 @@ def run_briefing(snapshot: str, at: str | None, folder: str) -> dict:
     report_progress(folder, 0.0)
     try:
         with open_store(snapshot) as store:
-            briefing = build_briefing(store, at)
+            briefing = build_briefing(store, at, lang=lang)
     finally:
         for leftover in Path(snapshot).parent.glob(Path(snapshot).name + "*"):
             leftover.unlink(missing_ok=True)
@@ -162,7 +172,7 @@ def run_briefing(snapshot: str, at: str | None, folder: str) -> dict:
     report_progress(folder, 0.7)
     write_pdf(briefing, Path(folder) / "briefing.pdf")
     report_progress(folder, 1.0)
-    return {"at": briefing.at.isoformat()}
+    return {"at": briefing.at.isoformat(), "lang": briefing.lang}
 
 
 # -- server side: checking parameters and preparing the workers' inputs ----------------------
@@ -215,8 +225,12 @@ def check_params(kind: str, params: dict, max_runs: int) -> None:
     """Refuse bad parameters of a ``kind`` job (422 naming the parameter) before anything is
     queued or prepared; the ``*_inputs`` functions below rely on it."""
     if kind == "ensemble":
-        _allowed(params, ("scenario", "runs", "horizon", "seed"))
+        from panmun.vectors.runs import SOURCES
+
+        _allowed(params, ("scenario", "runs", "horizon", "seed", "parameters"))
         _text(params, "scenario")
+        if _text(params, "parameters", "posterior") not in SOURCES:
+            raise _bad("parameters", f"parameters must be one of {', '.join(SOURCES)}")
         _int(params, "runs", 1, max_runs)
         if params.get("horizon") is not None:
             _int(params, "horizon", 1, MAX_HORIZON)
@@ -239,10 +253,15 @@ def check_params(kind: str, params: dict, max_runs: int) -> None:
 
 
 def ensemble_inputs(store, params: dict, max_runs: int) -> tuple:
-    """(scenario, runs, horizon, seed) for :func:`run_ensemble`; the scenario resolved in the server."""
+    """(scenario, runs, horizon, seed, parameters, history) for :func:`run_ensemble`; the scenario
+    and the record resolved in the server (the worker samples or reads the cached posterior)."""
+    from panmun.vectors.runs import SOURCES, record_history
     from panmun.web.scenario_store import resolve
 
-    _allowed(params, ("scenario", "runs", "horizon", "seed"))
+    _allowed(params, ("scenario", "runs", "horizon", "seed", "parameters"))
+    source = _text(params, "parameters", "posterior")
+    if source not in SOURCES:
+        raise _bad("parameters", f"parameters must be one of {', '.join(SOURCES)}, not {source!r}")
     name = _text(params, "scenario")
     runs = _int(params, "runs", 1, max_runs)
     horizon = params.get("horizon")
@@ -254,11 +273,13 @@ def ensemble_inputs(store, params: dict, max_runs: int) -> tuple:
                        hint="GET /api/scenarios lists the scenarios.") from exc
     horizon = _int(params, "horizon", 1, MAX_HORIZON, scenario.horizon) if horizon is not None \
         else scenario.horizon
-    return scenario, runs, horizon, seed
+    history = record_history(store) if source == "posterior" else None
+    return scenario, runs, horizon, seed, source, history
 
 
 def roadmap_inputs(store, params: dict) -> tuple:
-    """(steps, constraints, objective, alternatives, time_limit, base_rates) for :func:`run_roadmap`.
+    """(steps, constraints, objective, alternatives, time_limit, base_rates, history) for
+    :func:`run_roadmap`.
 
     The catalogue and constraints are judged against the parties' positions on the plan's
     start (``start``, YYYY-MM; default: the month after the store's record ends), as
@@ -269,6 +290,7 @@ def roadmap_inputs(store, params: dict) -> tuple:
     from panmun.errors import PanmunError
     from panmun.roadmap.planner import OBJECTIVES
     from panmun.roadmap.ranking import dated_inputs
+    from panmun.vectors.runs import record_history
 
     _allowed(params, ("objective", "horizon", "alternatives", "time_limit", "start"))
     objective = _text(params, "objective", "progress")
@@ -284,17 +306,22 @@ def roadmap_inputs(store, params: dict) -> tuple:
         raise _bad("start", str(exc)) from exc
     steps, constraints = dated.steps, dated.constraints
     base_rates = calibrate(store).posterior.draw(400, 0)
-    return steps, constraints, objective, alternatives, time_limit, base_rates
+    return steps, constraints, objective, alternatives, time_limit, base_rates, record_history(store)
 
 
-def briefing_inputs(params: dict) -> str | None:
-    """The briefing's date (YYYY-MM-DD, from :data:`FIRST_BRIEFING` to today) or None for today."""
+def briefing_inputs(params: dict) -> tuple[str | None, str]:
+    """The briefing's date (YYYY-MM-DD, from :data:`FIRST_BRIEFING` to today, or None for today)
+    and its language (``lang``: en, the default, or ko)."""
     from panmun.dates import as_date
+    from panmun.i18n.catalogue import LANGS
 
-    _allowed(params, ("at",))
+    _allowed(params, ("at", "lang"))
+    lang = params.get("lang", "en")
+    if lang not in LANGS:
+        raise _bad("lang", f"lang must be one of {', '.join(LANGS)}, not {str(lang)[:20]!r}")
     at = params.get("at")
     if at is None:
-        return None
+        return None, lang
     if not isinstance(at, str) or text_problem(at):
         raise _bad("at", "at must be a date as YYYY-MM-DD")
     try:
@@ -303,7 +330,7 @@ def briefing_inputs(params: dict) -> str | None:
         raise _bad("at", f"at must be a date as YYYY-MM-DD, not {at!r}") from exc
     if not FIRST_BRIEFING <= day <= dt.date.today():
         raise _bad("at", f"at must be from {FIRST_BRIEFING} to today ({dt.date.today()}), not {day}")
-    return day.isoformat()
+    return day.isoformat(), lang
 
 
 def snapshot_store(store, path: Path) -> None:
@@ -415,10 +442,10 @@ class JobManager:
             return run_ensemble, ensemble_inputs(store, job.params, self.settings.max_runs)
         if job.kind == "roadmap":
             return run_roadmap, roadmap_inputs(store, job.params)
-        at = briefing_inputs(job.params)
+        at, lang = briefing_inputs(job.params)
         snapshot = job.folder / SNAPSHOT_FILE
         snapshot_store(store, snapshot)
-        return run_briefing, (str(snapshot), at)
+        return run_briefing, (str(snapshot), at, lang)
 
     def _refuse_over_quota(self, owner: str) -> None:
         """429 when ``owner`` has its maximum of jobs queued or running, or when ``owner`` is

@@ -33,7 +33,7 @@ class JobRequest(Body):
     kind: str = Field(max_length=20, description="ensemble | roadmap | briefing")
     params: dict[str, Any] = Field(default_factory=dict, description=(
         "ensemble: {scenario, runs, horizon?, seed?}; roadmap: {objective?, horizon?, alternatives?, start?, "
-        "time_limit?}; briefing: {at?}"))
+        "time_limit?}; briefing: {at?, lang?: en | ko}"))
 
 
 def owner(request: Request, user=Depends(current_user)) -> str:

@@ -170,10 +170,11 @@
     button.disabled = true;
     P.clear(links);
     try {
-      const result = await P.runJob("briefing", {}, (p) => { $("briefing-progress").value = p; });
+      const lang = $("briefing-lang").value;
+      const result = await P.runJob("briefing", { lang: lang }, (p) => { $("briefing-progress").value = p; });
       $("briefing-progress").value = 1;
-      links.appendChild(P.el("a", P.L("download_html"), { href: result.html, download: "briefing.html" }));
-      links.appendChild(P.el("a", P.L("download_pdf"), { href: result.pdf, download: "briefing.pdf" }));
+      links.appendChild(P.el("a", P.L("download_html"), { href: result.html, download: "briefing-" + lang + ".html" }));
+      links.appendChild(P.el("a", P.L("download_pdf"), { href: result.pdf, download: "briefing-" + lang + ".pdf" }));
     } catch (err) {
       links.appendChild(P.el("span", P.messageOf(err), { class: "notice error" }));
     } finally { button.disabled = false; }
