@@ -48,3 +48,14 @@ def test_the_documented_example_runs():
     assert panmun.vectors.ensemble.__name__ == "run_ensemble"
     assert panmun.roadmap.plan.__name__ == "best_plans"
     assert panmun.actors.bargain.__name__ == "bargaining_path"
+
+
+def test_a_store_and_a_posterior_say_what_they_are(db_path):
+    store = panmun.open_store(db_path)
+    version = store.rows("SELECT max(version) AS v FROM schema_migrations")[0]["v"]
+    assert repr(store) == f"Store({str(db_path)!r}, schema version {version})"
+    post, _ = panmun.vectors.record_posterior(store)
+    assert repr(post).startswith("Posterior(23 parameters, 8,000 draws, record 1991-01..")
+    assert "converged, largest split R-hat 1.0" in repr(post) and "array" not in repr(post)
+    store.close()
+    assert repr(store) == f"Store({str(db_path)!r}, closed)"

@@ -41,6 +41,13 @@ class Store:
         self.con = con
         self.path = path
 
+    def __repr__(self) -> str:
+        try:
+            version = current_version(self.con)
+        except duckdb.Error:
+            return f"Store({self.path!r}, closed)"
+        return f"Store({self.path!r}, schema version {version})"
+
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """Run a block in one transaction: all of it is written, or none of it."""

@@ -178,6 +178,11 @@ class Posterior:
     cached: bool = False
     stranded: int = 0
 
+    def __repr__(self) -> str:
+        state = "converged" if bool(self.converged().all()) else "not converged"
+        return (f"Posterior({len(self.names)} parameters, {len(self.samples):,} draws, record "
+                f"{self.start}..{self.end}, {state}, largest split R-hat {float(np.max(self.rhat)):.2f})")
+
     def values(self) -> dict[str, np.ndarray]:
         return {n: self.samples[:, j] for j, n in enumerate(self.names)}
 
