@@ -4,7 +4,7 @@ The public API; every name is imported on first use::
 
     import panmun
     store = panmun.open_store()
-    base = panmun.armscontrol.calibration(store).posterior.draw(400, seed=0)
+    base = panmun.armscontrol.base_rate_draws(store, 400, seed=0)
     packages = [panmun.armscontrol.load_package(n) for n in ("status-today", "cma-restored")]
     panmun.armscontrol.compare(packages, base)
 """
@@ -13,6 +13,7 @@ from panmun._lazy import attach
 
 __getattr__, __dir__, __all__ = attach(__name__, {
     "calibration": "calibrate:calibrate",
+    "base_rate_draws": "calibrate",
     "Calibration": "calibrate",
     "BaseRates": "model",
     "Params": "model",

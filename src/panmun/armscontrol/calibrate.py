@@ -148,3 +148,10 @@ def calibrate(store: Store) -> Calibration:
                   "deadly_of_force": int(n_deadly[i])} for i, d in enumerate(DOMAINS)}
     return Calibration(posterior, counts, {"non_cma": t_non, "cma": t_cma}, trials, wider,
                        rate_ratio(n1, t_cma, len(kb) - n1, t_non), {"cma": n1, "non_cma": len(kb) - n1})
+
+
+def base_rate_draws(store: Store, runs: int, seed: int) -> BaseRates:
+    """``runs`` draws of the base rates from the posterior calibrated on the record in ``store``
+    (:func:`calibrate`, then :meth:`Posterior.draw`): the one way the other models, the
+    briefing and the web take the clash-risk model's parameter uncertainty."""
+    return calibrate(store).posterior.draw(runs, seed)

@@ -57,11 +57,11 @@ def _with_tension(ctx: typer.Context, packages: list, tension: str | None) -> li
 
 def _posterior_draws(ctx: typer.Context, runs: int, sims: int, years: int, seed: int, packages: int = 1):
     """The calibration's posterior drawn ``runs`` times, once the work is known to be within bounds."""
-    from panmun.armscontrol.calibrate import calibrate
+    from panmun.armscontrol.calibrate import base_rate_draws
     from panmun.armscontrol.model import check_budget
 
     check_budget(runs, sims, years, packages)
-    return calibrate(store_from(ctx)).posterior.draw(runs, seed)
+    return base_rate_draws(store_from(ctx), runs, seed)
 
 
 @app.command("measures", epilog="Example: panmun armscontrol measures --status-at 2019-06-30")

@@ -115,9 +115,9 @@ def _excluded_rows(blocked) -> list[dict]:
 
 
 def _base_rates(ctx: typer.Context, runs: int, seed: int):
-    from panmun.armscontrol.calibrate import calibrate
+    from panmun.armscontrol.calibrate import base_rate_draws
 
-    return calibrate(store_from(ctx)).posterior.draw(runs, seed)
+    return base_rate_draws(store_from(ctx), runs, seed)
 
 
 def _vector_draws(ctx: typer.Context, source: str, runs: int, seed: int):

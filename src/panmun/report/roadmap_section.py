@@ -40,7 +40,7 @@ BLOCKED_SHOWN = 12
 def roadmap_section(store: Store, at: dt.date) -> Section:
     """Ranked plans as of today, the plans as of earlier dates beside them, the blocked steps,
     tasks per actor, the first year of the best plan, two charts."""
-    from panmun.armscontrol.calibrate import calibrate
+    from panmun.armscontrol.calibrate import base_rate_draws
     from panmun.roadmap import charts, explain
     from panmun.roadmap.acceptability import THRESHOLD, as_of
     from panmun.roadmap.ranking import best_plans, dated_inputs, plan_record
@@ -48,7 +48,7 @@ def roadmap_section(store: Store, at: dt.date) -> Section:
 
     dated = dated_inputs(store=store, at=at)
     steps, constraints = dated.steps, dated.constraints
-    base = calibrate(store).posterior.draw(300, BRIEFING_SEED)
+    base = base_rate_draws(store, 300, BRIEFING_SEED)
     vector_params, _ = parameter_draws(record_history(store), "posterior", BRIEFING_RUNS, BRIEFING_SEED)
     roadmap = best_plans(constraints, steps, alternatives=1, base_rates=base, runs=BRIEFING_RUNS,
                          seed=BRIEFING_SEED, time_limit=BRIEFING_TIME_LIMIT, vector_params=vector_params)

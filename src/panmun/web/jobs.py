@@ -286,7 +286,7 @@ def roadmap_inputs(store, params: dict) -> tuple:
     ``panmun roadmap plan --start`` does. Base rates: 400 draws (seed 0) of the clash-risk
     posterior calibrated on the store, as the command does.
     """
-    from panmun.armscontrol.calibrate import calibrate
+    from panmun.armscontrol.calibrate import base_rate_draws
     from panmun.errors import PanmunError
     from panmun.roadmap.planner import OBJECTIVES
     from panmun.roadmap.ranking import dated_inputs
@@ -305,7 +305,7 @@ def roadmap_inputs(store, params: dict) -> tuple:
     except PanmunError as exc:
         raise _bad("start", str(exc)) from exc
     steps, constraints = dated.steps, dated.constraints
-    base_rates = calibrate(store).posterior.draw(400, 0)
+    base_rates = base_rate_draws(store, 400, 0)
     return steps, constraints, objective, alternatives, time_limit, base_rates, record_history(store)
 
 

@@ -564,11 +564,11 @@ def risk(request: Request,
     """Packages ranked by the median probability of at least one deadly clash within ``years``,
     with 90 % intervals over 400 draws of the calibration posterior, ``sims`` simulated
     periods each, seed 0 (the defaults of `panmun armscontrol compare`)."""
-    from panmun.armscontrol.calibrate import calibrate
+    from panmun.armscontrol.calibrate import base_rate_draws
     from panmun.armscontrol.packages import compare, load_package
 
     names = tuple(dict.fromkeys(package or PACKAGES))
-    base = _cached(request, ("armscontrol-base",), lambda: calibrate(db).posterior.draw(400, 0))
+    base = _cached(request, ("armscontrol-base",), lambda: base_rate_draws(db, 400, 0))
     loaded = [load_package(n) for n in names]
     ranked = _cached(request, ("armscontrol-risk", names, years, sims),
                      lambda: jsonable(compare(loaded, base, years=years, sims=sims)))
