@@ -19,9 +19,9 @@ from panmun.environment.forecast import metrics as m
 from panmun.environment.forecast.backtest import paths_for, run_backtest
 from panmun.environment.forecast.features import history_features
 from panmun.environment.forecast.models import climatology, fit_logistic, markov, persistence
-from panmun.environment.forecast.months import last_full_month, month_index, parse_month
 from panmun.environment.forecast.targets import read_cns_launches
 from panmun.errors import InputError
+from panmun.months import last_full_month, month_index, parse_month
 
 FIXTURES = Path(__file__).parent / "fixtures"
 USER_CNS = FIXTURES / "cns_user_sample.csv"

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from panmun.months import month_after as month_label
+from panmun.months import months_between as month_index
 from panmun.roadmap.files import (
     ConstraintsError,
     PlanError,
     as_month,
     builtin_constraints_path,
-    month_index,
-    month_label,
     prerequisite_cycle,
     read_constraints,
     read_plan,

@@ -275,8 +275,9 @@ def check_(plan_file: Path = typer.Argument(..., callback=input_file,
     date: every broken rule, where and when (exit 1 if any)."""
     import pandas as pd
 
+    from panmun.months import month_after
     from panmun.roadmap import rules
-    from panmun.roadmap.files import month_label, read_plan
+    from panmun.roadmap.files import read_plan
 
     steps, _ = _inputs(None, None)
     plan = read_plan(plan_file, steps)
@@ -287,7 +288,7 @@ def check_(plan_file: Path = typer.Argument(..., callback=input_file,
     steps, c = dated.steps, dated.constraints
     found = rules.violations(steps, plan.month_of(), c)
     frame = pd.DataFrame([{"kind": v.kind, "step": v.step or "", "party": v.party or "",
-                           "month": "" if v.month is None else month_label(c.start, v.month),
+                           "month": "" if v.month is None else month_after(c.start, v.month),
                            "problem": v.message} for v in found],
                          columns=["kind", "step", "party", "month", "problem"])
     out = Output({"violations": Table(frame, f"{plan_file}: {len(found)} broken rule(s)")},

@@ -142,7 +142,8 @@ def forecast_section(store: Store, at: dt.date) -> Section:
         predict_next,
         run_backtest,
     )
-    from panmun.environment.forecast.months import DEFAULT_START, month_index, parse_month
+    from panmun.environment.forecast.backtest import DEFAULT_START
+    from panmun.months import month_index, parse_month
 
     settings = ForecastSettings(next_boot=BRIEFING_NEXT_BOOT)
     targets, backtest_result = [], None

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from panmun.roadmap.files import month_index
+from panmun.months import months_between
 from panmun.roadmap.steps import Constraints, Step
 from panmun.vectors.model import Intervention, Setup, states_at
 from panmun.vectors.parameters import DRIVERS, STOCKS
@@ -75,7 +75,7 @@ def plan_setup(schedule: dict[str, int], steps: dict[str, Step], constraints: Co
                base: Scenario | None = None) -> tuple[Setup, int]:
     """The three-vector model's input for a plan, and the model month of the plan's horizon."""
     base = base or load_scenario("baseline")
-    offset = max(0, month_index(base.start, constraints.start))
+    offset = max(0, months_between(base.start, constraints.start))
     horizon = offset + constraints.horizon
     setup = base.setup(horizon)
     drivers = setup.drivers.copy()

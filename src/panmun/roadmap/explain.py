@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from panmun.months import month_after
 from panmun.roadmap import rules
-from panmun.roadmap.files import month_label
 from panmun.roadmap.steps import Constraints, Step
 
 
@@ -88,7 +88,7 @@ def timeline(steps: dict[str, Step], schedule: dict[str, int], constraints: Cons
     for sid, month in sorted(schedule.items(), key=lambda kv: (kv[1], kv[0])):
         s = steps[sid]
         rows.append({"step": sid, "name": s.name, "actors": " ".join(s.actors), "vector": s.vector,
-                     "start": month, "start_month": month_label(constraints.start, month),
+                     "start": month, "start_month": month_after(constraints.start, month),
                      "complete": month + s.duration, "verified": month + s.wait,
                      "values": " ".join(f"{p}:{v:+d}" for p, v in sorted(s.value.items()) if v),
                      "why_here": "; ".join(reasons[sid].binding)})
@@ -113,7 +113,7 @@ def tasks(steps: dict[str, Step], schedule: dict[str, int], constraints: Constra
             s = steps[sid]
             waits = [p for p in s.prerequisites if p in schedule]
             rows.append({"actor": actor, "order": k, "step": sid, "name": s.name,
-                         "start_month": month_label(constraints.start, t),
+                         "start_month": month_after(constraints.start, t),
                          "waits_for": ", ".join(waits) if waits else "nothing: can start first"})
     return pd.DataFrame(rows, columns=["actor", "order", "step", "name", "start_month", "waits_for"])
 

@@ -3,7 +3,7 @@
 Both readers take the step catalogue as ``dict[str, Step]`` (step id -> step) and check
 every step id against it. Time is in whole months; a month is written ``YYYY-MM`` (a full
 date ``YYYY-MM-DD`` or a YAML date also counts: its month is used) and turned into a
-month index from the file's ``start`` (month 0) with :func:`month_index`.
+month index from the file's ``start`` (month 0) with :func:`panmun.months.months_between`.
 
 A constraints file (the built-in one is ``roadmap/constraints/default.yaml``)::
 
@@ -55,6 +55,7 @@ from typing import Any
 
 from panmun.errors import Problem, ValidationError
 from panmun.kb.yamlio import LineDict, LineList, YamlProblems, read_yaml, unit_interval_problem
+from panmun.months import month_after, months_between, year_month
 from panmun.roadmap.steps import (
     VALUE_MAX,
     VALUE_MIN,
@@ -69,7 +70,6 @@ from panmun.roadmap.steps import (
 from panmun.vectors.parameters import DRIVERS
 
 MAX_HORIZON = 360   # months: 30 years, as for scenarios
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ACTOR = re.compile(r"^[A-Z]{2,5}$")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -102,29 +102,6 @@ class PlanError(ValidationError):
 
 # ---------------------------------------------------------------------------- months
 
-def _year_month(month: str) -> tuple[int, int]:
-    match = _MONTH.match(month)
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        raise ValueError(f"not a month as YYYY-MM: {month!r}")
-    return int(match.group(1)), int(match.group(2))
-
-
-def month_index(start: str, month: str) -> int:
-    """Whole months from ``start`` to ``month`` (both ``YYYY-MM``); negative if before.
-
-    Raises ValueError when either is not a month as ``YYYY-MM``.
-    """
-    (y0, m0), (y, m) = _year_month(start), _year_month(month)
-    return (y - y0) * 12 + (m - m0)
-
-
-def month_label(start: str, index: int) -> str:
-    """The calendar month ``YYYY-MM`` that is ``index`` months after ``start`` (``YYYY-MM``)."""
-    y, m = _year_month(start)
-    total = y * 12 + (m - 1) + index
-    return f"{total // 12:04d}-{total % 12 + 1:02d}"
-
-
 def as_month(value: Any) -> str:
     """``YYYY-MM`` of a month string, a ``YYYY-MM-DD`` string or a date; ValueError otherwise."""
     if isinstance(value, dt.date):
@@ -137,7 +114,7 @@ def as_month(value: Any) -> str:
         except ValueError as exc:
             raise ValueError(f"not a date: {value!r} ({exc})") from None
         return value[:7]
-    _year_month(value)
+    year_month(value)
     return value
 
 
@@ -431,12 +408,12 @@ class _ConstraintsChecker(_Checker):
             month = self.month(block, step, "deadlines")
             if known is None or month is None or start is None:
                 continue
-            index = month_index(start, month)
+            index = months_between(start, month)
             if index < 0:
                 self.bad(line, fld, f"deadline {month} is before the start ({start})")
             elif horizon is not None and index > horizon:
                 self.bad(line, fld, f"deadline {month} is beyond the horizon "
-                                    f"({month_label(start, horizon)}, month {horizon})")
+                                    f"({month_after(start, horizon)}, month {horizon})")
             else:
                 out[step] = index
         return out
@@ -471,7 +448,7 @@ class _ConstraintsChecker(_Checker):
         not_before = None
         month = self.month(item, "not_before", where)
         if month is not None and start is not None:
-            not_before = month_index(start, month)
+            not_before = months_between(start, month)
         why = self.text(item, "why", where) or ""
         if len(self.problems) > n:
             return None
@@ -662,7 +639,7 @@ class _PlanChecker(_Checker):
             at = self.month(item, "at", where)
             if at is None or start is None:
                 return None
-            index, label = month_index(start, at), at
+            index, label = months_between(start, at), at
         if index < 0:
             key = "month" if "month" in item else "at"
             self.bad(item.key_lines[key], f"{where}.{key}",
@@ -675,7 +652,7 @@ def write_plan(path: Path | str, schedule: dict[str, int], start: str, name: str
     """Write ``schedule`` (step id -> start month) as a plan file that :func:`read_plan` reads."""
     import yaml
 
-    items = [{"step": sid, "at": month_label(start, month)}
+    items = [{"step": sid, "at": month_after(start, month)}
              for sid, month in sorted(schedule.items(), key=lambda kv: (kv[1], kv[0]))]
     data = {"name": name, "title": title or name, "start": start, "schedule": items}
     Path(path).write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")

@@ -148,7 +148,7 @@ class History:
 
 def month_index(start: str, end: str) -> pd.PeriodIndex:
     """Months from ``start`` to ``end`` (``YYYY-MM``), inclusive; InputError for anything else."""
-    from panmun.environment.forecast.months import parse_month
+    from panmun.months import parse_month
 
     if parse_month(start, "start") > parse_month(end, "end"):
         raise InputError(f"start {start} is after end {end}")

@@ -42,12 +42,12 @@ import numpy as np
 
 from panmun.errors import Problem, ValidationError
 from panmun.kb.yamlio import LineDict, LineList, YamlProblems, locate, read_yaml, unit_interval_problem
+from panmun.months import MONTH, month_after
 from panmun.vectors.model import Intervention, Setup
 from panmun.vectors.parameters import BY_NAME, DRIVERS, STOCKS
 
 BUILTIN = ("baseline", "cma-restored", "freeze-for-relief", "great-power-rivalry", "end-of-war-declaration")
 MAX_HORIZON = 360   # months: 30 years
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _TOP_KEYS = {"name", "title", "description", "start", "horizon", "initial", "drivers", "changes",
              "interventions", "parameters", "notes"}
@@ -115,9 +115,7 @@ class Scenario:
 
     def month_label(self, k: int) -> str:
         """The calendar month (YYYY-MM) of month ``k``."""
-        y, m = (int(v) for v in self.start.split("-"))
-        total = y * 12 + (m - 1) + k
-        return f"{total // 12:04d}-{total % 12 + 1:02d}"
+        return month_after(self.start, k)
 
 
 def builtin_path(name: str) -> Path:
@@ -195,7 +193,7 @@ class _Checker:
         if value is None:
             self.bad(line or getattr(where, "line", None), fld, "required: a month as YYYY-MM")
             return None
-        match = _MONTH.match(str(value))
+        match = MONTH.match(str(value))
         if not match or not 1 <= int(match.group(2)) <= 12:
             self.bad(line, fld, f"not a month as YYYY-MM: {value!r}")
             return None

@@ -31,7 +31,6 @@ from panmun.environment.forecast.models import (
     HORIZON_BASELINES,
     ForecastSettings,
 )
-from panmun.environment.forecast.months import DEFAULT_START, month_label, parse_month
 from panmun.environment.forecast.targets import (
     LAUNCH_FORMATS,
     TargetSeries,
@@ -39,7 +38,11 @@ from panmun.environment.forecast.targets import (
     read_cns_launches,
 )
 from panmun.errors import InputError
+from panmun.months import month_label, parse_month
 from panmun.store.db import Store
+
+#: The first month a backtest forecasts unless told otherwise.
+DEFAULT_START = "2010-01"
 
 DATA_FORMATS: tuple[str, ...] = LAUNCH_FORMATS
 #: Months shown in the track record.

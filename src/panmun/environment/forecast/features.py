@@ -46,8 +46,8 @@ import numpy as np
 import pandas as pd
 from scipy.signal import lfilter
 
-from panmun.environment.forecast.months import month_label
 from panmun.environment.forecast.targets import PROVOCATION_TYPES
+from panmun.months import month_label
 from panmun.store.db import Store
 
 HISTORY_FEATURES: tuple[str, ...] = ("lag1", "frac3", "frac6", "frac12", "log_months_since")

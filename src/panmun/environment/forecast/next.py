@@ -39,7 +39,7 @@ from panmun.environment.forecast.backtest import ForecastData, feature_table, fo
 from panmun.environment.forecast.baselines import trailing_sums
 from panmun.environment.forecast.features import ewma_sums
 from panmun.environment.forecast.models import ForecastSettings, fit_logistic, logistic_features
-from panmun.environment.forecast.months import month_label
+from panmun.months import month_label
 from panmun.store.db import Store
 
 

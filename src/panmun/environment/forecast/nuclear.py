@@ -39,7 +39,7 @@ from panmun.environment.forecast.backtest import (
 )
 from panmun.environment.forecast.baselines import horizon_outcome, trailing_sums
 from panmun.environment.forecast.models import ForecastSettings
-from panmun.environment.forecast.months import month_index
+from panmun.months import month_index
 from panmun.store.db import Store
 
 NUCLEAR_TESTS: tuple[str, ...] = ("2006-10-09", "2009-05-25", "2013-02-12", "2016-01-06", "2016-09-09",

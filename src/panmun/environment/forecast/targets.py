@@ -50,9 +50,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from panmun.environment.forecast.months import last_full_month, month_index, month_label
 from panmun.errors import InputError, display_path
 from panmun.ingest.cns import read_cns_missiles, shipped_file
+from panmun.months import last_full_month, month_index, month_label
 from panmun.store.db import Store
 
 PROVOCATION_TYPES: tuple[str, ...] = ("missile-launch", "nuclear-test", "satellite-launch",

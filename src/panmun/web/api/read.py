@@ -498,7 +498,7 @@ def forecast_track(request: Request, db: Store = Depends(store)) -> dict:
     each month's probability of a launch from the chosen model and from the best baseline,
     the outcome, and the running Brier score of each (lower is better)."""
     from panmun.environment.forecast import ForecastSettings, forecast_data, run_backtest
-    from panmun.environment.forecast.months import DEFAULT_START
+    from panmun.environment.forecast.backtest import DEFAULT_START
 
     def compute() -> dict:
         result = run_backtest(forecast_data(db, "missile-launch"), DEFAULT_START, None, ForecastSettings())
