@@ -77,3 +77,13 @@ def month_after(start: str, k: int) -> str:
     """The month ``YYYY-MM`` that is ``k`` months after ``start`` (``YYYY-MM``)."""
     y, m = year_month(start)
     return month_label(12 * y + m - 1 + k)
+
+
+def month_range(start: str, end: str):
+    """The months from ``start`` to ``end`` (``YYYY-MM``), inclusive, as a pandas
+    ``PeriodIndex``; :class:`InputError` for anything else or a start after the end."""
+    import pandas as pd
+
+    if parse_month(start, "start") > parse_month(end, "end"):
+        raise InputError(f"start {start} is after end {end}")
+    return pd.period_range(pd.Period(start, "M"), pd.Period(end, "M"), freq="M")

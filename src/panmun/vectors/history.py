@@ -76,6 +76,7 @@ from panmun.environment.indices import index as environment_index
 from panmun.environment.obstacles import CLOSURE_END_EVENT, CLOSURE_START_EVENT
 from panmun.errors import InputError
 from panmun.kb.yamlio import LineList, YamlProblems, read_yaml, unit_interval_problem
+from panmun.months import month_range
 from panmun.store.db import Store
 from panmun.vectors.parameters import DRIVERS, VECTORS
 
@@ -144,15 +145,6 @@ class History:
             index = None
         return History(self.months[:months], self.targets.iloc[:months], self.drivers[:months], self.notes,
                        index, self.index_source if index is not None else None)
-
-
-def month_index(start: str, end: str) -> pd.PeriodIndex:
-    """Months from ``start`` to ``end`` (``YYYY-MM``), inclusive; InputError for anything else."""
-    from panmun.months import parse_month
-
-    if parse_month(start, "start") > parse_month(end, "end"):
-        raise InputError(f"start {start} is after end {end}")
-    return pd.period_range(pd.Period(start, "M"), pd.Period(end, "M"), freq="M")
 
 
 #: The agreements whose implementation the model's series follow: the cycle opened in 2018.
@@ -483,7 +475,7 @@ def observed_history(store: Store, start: str | None = None, end: str | None = N
     """
     from panmun.vectors.cycles import RECORD_START, latest_month
 
-    months = month_index(start or RECORD_START, end or latest_month(store))
+    months = month_range(start or RECORD_START, end or latest_month(store))
     impl = implementation_raw(store, months, agreements)
     targets = impl[list(SERIES_VECTORS)].rename(columns=SERIES_VECTORS)[list(VECTORS)]
     if agreements is not None:
@@ -508,5 +500,5 @@ def observed_history(store: Store, start: str | None = None, end: str | None = N
 __all__ = ["CYCLE_2018", "EXERCISE_LEVELS", "INDEX_COLUMN", "INDEX_DYAD", "MIN_INDEX_MONTHS", "TALKS_LEVEL",
            "History", "RIVALRY_FILE", "SANCTIONS_LEVEL", "border_closure", "environment_series", "exercises",
            "implementation", "implementation_raw", "index_candidates", "ingested_sources", "leader_changes",
-           "leaders", "leadership_changes", "month_index", "observed_history", "read_rivalry",
+           "leaders", "leadership_changes", "observed_history", "read_rivalry",
            "rivalry_milestones", "rivalry_series", "sanctions_index", "sanctions_steps", "summits"]
