@@ -22,7 +22,6 @@ Contradiction rule: ``exercise-limits`` at a level above 0 together with
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -34,11 +33,11 @@ import pandas as pd
 from panmun.armscontrol import effects
 from panmun.armscontrol.model import BaseRates, Params, analytic, risk
 from panmun.errors import Problem, ValidationError
+from panmun.identifiers import FILE_NAME
 from panmun.kb.yamlio import LineDict, YamlProblems, locate, read_yaml, unit_interval_problem
 
 BUILTIN = ("none", "cma-2018", "cma-2018-full", "status-today")
 EXERCISES = {"normal": 1.0, "reduced": 0.75, "intensified": 1.5}   # activity multiplier (assumed)
-_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _TOP = {"name", "title", "description", "measures", "settings", "notes"}
 _SETTINGS = {"exercises", "tension", "trust"}
 
@@ -118,7 +117,7 @@ class _Checker:
             if key not in _TOP:
                 self.bad(data.key_lines.get(key), key, f"unknown key; expected one of {sorted(_TOP)}")
         name = data.get("name")
-        if not isinstance(name, str) or not _NAME.match(name):
+        if not isinstance(name, str) or not FILE_NAME.match(name):
             self.bad(data.key_lines.get("name", data.line), "name",
                      "required: lower-case letters, digits and '-'")
         levels = self.levels(data)

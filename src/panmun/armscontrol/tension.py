@@ -45,10 +45,11 @@ class TensionReading:
 def tension_from_index(store: Store, start: str = "1979-01", end: str | None = None,
                        window: int = WINDOW) -> TensionReading:
     """Tension as the rank of the last ``window`` months' KOR–PRK index in the record."""
-    from panmun.vectors.history import MIN_INDEX_MONTHS, environment_series, month_index
+    from panmun.months import month_range
+    from panmun.vectors.history import MIN_INDEX_MONTHS, environment_series
 
     end = end or pd.Timestamp.today().strftime("%Y-%m")
-    series, source = environment_series(store, month_index(start, end))
+    series, source = environment_series(store, month_range(start, end))
     if series is None:
         raise InputError(f"no ingested KOR–PRK event record with {MIN_INDEX_MONTHS} or more months to read "
                          "tension from",

@@ -12,6 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from panmun.identifiers import ACTOR_CODE, SLUG
+
 Vector = Literal["denuclearization", "peace-regime", "arms-control", "exchange"]
 VECTORS: tuple[str, ...] = ("denuclearization", "peace-regime", "arms-control", "exchange")
 
@@ -52,8 +54,6 @@ BUILTIN_AGREEMENTS: tuple[str, ...] = (
 PublisherKind = Literal["official-text", "official-statement", "news", "research", "other"]
 PUBLISHER_KINDS: tuple[str, ...] = ("official-text", "official-statement", "news", "research", "other")
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-
 
 def _slug_id(value: str, example: str) -> str:
     """``value`` if it is a slug id, else the error every record's id check gives."""
@@ -63,7 +63,6 @@ def _slug_id(value: str, example: str) -> str:
 
 
 ARTICLE = re.compile(r"^[A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*$")
-ACTOR_CODE = re.compile(r"^[A-Z]{2,5}$")
 URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
 DOMAIN = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
 

@@ -54,6 +54,7 @@ from pathlib import Path
 from typing import Any
 
 from panmun.errors import Problem, ValidationError
+from panmun.identifiers import ACTOR_CODE, FILE_NAME
 from panmun.kb.yamlio import LineDict, LineList, YamlProblems, read_yaml, unit_interval_problem
 from panmun.months import month_after, months_between, year_month
 from panmun.roadmap.steps import (
@@ -71,8 +72,6 @@ from panmun.vectors.parameters import DRIVERS
 
 MAX_HORIZON = 360   # months: 30 years, as for scenarios
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_ACTOR = re.compile(r"^[A-Z]{2,5}$")
-_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _CONSTRAINT_KEYS = {"horizon", "start", "trust_margin", "parties", "initial", "require", "exclude",
                     "deadlines", "max_starts_per_month", "red_lines", "admit", "description", "notes"}
 _RED_LINE_KEYS = {"party", "step", "never", "until", "not_before", "why"}
@@ -251,7 +250,7 @@ class _Checker:
         return float(value)
 
     def actor(self, value: Any, line: int | None, fld: str) -> str | None:
-        if not isinstance(value, str) or not _ACTOR.match(value):
+        if not isinstance(value, str) or not ACTOR_CODE.match(value):
             self.bad(line, fld, f"not an actor code (2-5 capital letters, e.g. PRK): {value!r}")
             return None
         return value
@@ -461,7 +460,7 @@ class _PlanChecker(_Checker):
     def plan(self, data: LineDict) -> Plan:
         self.keys(data, _PLAN_KEYS)
         name = self.text(data, "name", required=True)
-        if name is not None and not _NAME.match(name):
+        if name is not None and not FILE_NAME.match(name):
             self.bad(data.key_lines.get("name"), "name", "use lower-case letters, digits and '-'")
         start = self.month(data, "start")
         if "start" not in data:
@@ -497,7 +496,7 @@ class _PlanChecker(_Checker):
     def new_id(self, item: LineDict, line: int, where: str, ids: dict[str, int]) -> str | None:
         step_id = item.get("id")
         fld, id_line = f"{where}.id", item.key_lines.get("id", line)
-        if not isinstance(step_id, str) or not _NAME.match(step_id):
+        if not isinstance(step_id, str) or not FILE_NAME.match(step_id):
             self.bad(id_line, fld, f"required: lower-case letters, digits and '-', not {step_id!r}")
             return None
         if step_id in self.catalogue:

@@ -32,7 +32,6 @@ that are not YYYY-MM or are out of order.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -41,6 +40,7 @@ from typing import Any
 import numpy as np
 
 from panmun.errors import Problem, ValidationError
+from panmun.identifiers import FILE_NAME
 from panmun.kb.yamlio import LineDict, LineList, YamlProblems, locate, read_yaml, unit_interval_problem
 from panmun.months import MONTH, month_after
 from panmun.vectors.model import Intervention, Setup
@@ -48,7 +48,6 @@ from panmun.vectors.parameters import BY_NAME, DRIVERS, STOCKS
 
 BUILTIN = ("baseline", "cma-restored", "freeze-for-relief", "great-power-rivalry", "end-of-war-declaration")
 MAX_HORIZON = 360   # months: 30 years
-_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _TOP_KEYS = {"name", "title", "description", "start", "horizon", "initial", "drivers", "changes",
              "interventions", "parameters", "notes"}
 _CHANGE_KEYS = {"from", "to", "every", "driver", "value"}
@@ -157,7 +156,7 @@ class _Checker:
                 self.bad(data.key_lines.get(key), str(key),
                          f"unknown key; expected one of {sorted(_TOP_KEYS)}")
         name = self.text(data, "name", required=True)
-        if name and not _NAME.match(name):
+        if name and not FILE_NAME.match(name):
             self.bad(data.key_lines.get("name"), "name", "use lower-case letters, digits and '-'")
         start = self.month(data, "start", data.get("start"), data.key_lines.get("start"))
         horizon = data.get("horizon", 120)

@@ -26,7 +26,6 @@ import datetime as dt
 import getpass
 import hashlib
 import json
-import re
 import secrets
 import threading
 import time
@@ -39,11 +38,12 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from panmun.errors import InputError, NotFoundError
+from panmun.identifiers import USER_NAME
 from panmun.store.db import Store
 from panmun.web.checks import SURROGATE
 
 ROLES: tuple[str, ...] = ("viewer", "analyst", "admin")
-NAME = re.compile(r"^[a-z0-9._-]{1,40}$")
+NAME = USER_NAME
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1024     # characters: hashing is costly, an unbounded password is a denial of service
 MAX_SECRET = 200        # characters of a session id or token worth looking up

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import tempfile
 import threading
 from pathlib import Path
@@ -21,6 +20,7 @@ from pathlib import Path
 import yaml
 
 from panmun.errors import InputError, NotFoundError, Problem
+from panmun.identifiers import STORED_NAME
 from panmun.store.db import Store
 from panmun.vectors.scenarios import (
     BUILTIN,
@@ -31,7 +31,7 @@ from panmun.vectors.scenarios import (
     read_scenario,
 )
 
-NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
+NAME = STORED_NAME
 MAX_YAML_BYTES = 100_000
 
 #: Check-and-write of one server process (one process is the supported setup).

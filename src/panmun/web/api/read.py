@@ -36,6 +36,7 @@ from panmun.armscontrol.packages import BUILTIN
 from panmun.environment.dyads import DYADS
 from panmun.environment.forecast.targets import TARGETS
 from panmun.errors import NotFoundError
+from panmun.identifiers import EVENT_ACTOR, QUERY_SLUG
 from panmun.jsonify import jsonable, records
 from panmun.roadmap.steps import VECTORS
 from panmun.store.db import Store
@@ -47,10 +48,10 @@ from panmun.web.errors import ApiError
 # --------------------------------------------------------------------------------------------
 
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-SLUG = r"^[a-z0-9][a-z0-9-]{0,63}$"
+SLUG = QUERY_SLUG.pattern
 AGREEMENT_ID = r"^[a-z0-9][a-z0-9.-]{0,99}$"
 PROVISION_ID = r"^[a-z0-9][a-z0-9.-]{0,99}/[A-Za-z0-9][A-Za-z0-9._-]{0,49}$"
-ACTOR = r"^[A-Z0-9]{2,12}$"
+ACTOR = EVENT_ACTOR.pattern
 DYAD_NAMES = tuple(d.name for d in DYADS)
 PACKAGES = BUILTIN
 FORECAST_TARGETS = tuple(TARGETS)

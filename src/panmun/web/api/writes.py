@@ -21,6 +21,7 @@ from pydantic import Field, model_validator
 
 from panmun.agreements.history import require_provision
 from panmun.agreements.status import provision_version, set_status
+from panmun.identifiers import STORED_NAME
 from panmun.ingest.codes import cameo_codes, iso3_codes, plover_for, quad_class
 from panmun.kb.schema import Event, EventType, Source
 from panmun.store.db import Store
@@ -35,7 +36,7 @@ router = APIRouter(tags=["writes"])
 MAX_NOTE = 2000
 MAX_URL = 2000
 URL = r"^https?://[^\s/$.?#][^\s]*$"
-SCENARIO_NAME = r"^[a-z0-9][a-z0-9-]{0,59}$"
+SCENARIO_NAME = STORED_NAME.pattern
 
 #: Check-and-write of status updates in this server process.
 _STATUS_LOCK = threading.Lock()
