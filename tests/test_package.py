@@ -15,6 +15,7 @@ SRC = Path(panmun.__file__).parent
 LAYERS = {
     "errors": 0, "dates": 0, "months": 0, "_version": 0, "_lazy": 0, "i18n": 0, "jsonify": 0, "limits": 0,
     "schemas": 0, "identifiers": 0,
+    "charts": 0,
     "kb": 1, "store": 1, "ingest": 1, "update": 1,
     "agreements": 2, "environment": 2, "vectors": 2, "armscontrol": 2, "actors": 2, "roadmap": 2,
     "report": 3, "web": 4, "cli": 4,

@@ -9,11 +9,11 @@ grouped horizontal bars (outcome shift in points per actor and change).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+
+from panmun.charts import style
 
 MODEL_COLOURS = {"compromise": "#0571b0", "median": "#d95f02", "nash": "#1b9e77",
                  "expected-utility": "#7b3294", "veto": "#b2182b"}
@@ -24,15 +24,8 @@ ROLE_COLUMNS = {"toward": "position toward outcome", "away": "position away from
 ROLE_COLOURS = ("#0571b0", "#92c5de", "#d95f02", "#1b9e77")
 
 
-def _style(ax) -> None:
-    ax.spines[["top", "right"]].set_visible(False)
-    ax.grid(color="#e3e3e3", linewidth=0.6)
-    ax.set_axisbelow(True)
 
 
-def save(fig: Figure, path: Path | str) -> None:
-    """Write the figure; the format follows the suffix (.png or .svg)."""
-    fig.savefig(path, bbox_inches="tight", dpi=150)
 
 
 def positions_figure(frame: pd.DataFrame, outcomes: dict[str, float], title: str = "") -> Figure:
@@ -57,7 +50,7 @@ def positions_figure(frame: pd.DataFrame, outcomes: dict[str, float], title: str
     ax.legend(fontsize=7, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.2 / len(part)),
               ncol=max(1, len(outcomes)))
     ax.set_title(title or "Positions and predicted outcomes", fontsize=10)
-    _style(ax)
+    style(ax)
     return fig
 
 
@@ -80,5 +73,5 @@ def roles_figure(roles: pd.DataFrame, model: str) -> Figure:
     ax.set_xlabel("change of the predicted outcome, points of the 0-100 scale", fontsize=8)
     ax.set_title(f"Marginal roles, {model} model{note}", fontsize=9)
     ax.legend(fontsize=7, frameon=False, loc="best")
-    _style(ax)
+    style(ax)
     return fig

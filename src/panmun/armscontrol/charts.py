@@ -6,11 +6,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-
-def _style(ax) -> None:
-    ax.spines[["top", "right"]].set_visible(False)
-    ax.grid(axis="x", color="#e3e3e3", linewidth=0.6)
-    ax.set_axisbelow(True)
+from panmun.charts import style
 
 
 def comparison_figure(ranked: pd.DataFrame, effects: pd.DataFrame | None = None) -> Figure:
@@ -31,7 +27,7 @@ def comparison_figure(ranked: pd.DataFrame, effects: pd.DataFrame | None = None)
     ax.set_xlim(left=0)
     ax.tick_params(axis="x", labelsize=7)
     ax.set_title("Packages: median and 90 % interval", fontsize=9)
-    _style(ax)
+    style(ax, grid="x")
     if panels == 2:
         ax = axes[1]
         eff = effects.sort_values("d_p_deadly_median")
@@ -47,5 +43,5 @@ def comparison_figure(ranked: pd.DataFrame, effects: pd.DataFrame | None = None)
         ax.set_xlabel("change in P(deadly clash in a year)", fontsize=8)
         ax.tick_params(axis="x", labelsize=7)
         ax.set_title("Each measure added (blue) or removed (red)", fontsize=9)
-        _style(ax)
+        style(ax, grid="x")
     return fig

@@ -178,8 +178,9 @@ def bargain_(
             f"{v.status_quo:g}; the veto {'binds' if v.binding else 'does not bind'} here "
             f"(docs/actors-models.md).{missing}")
     if chart is not None:
-        from panmun.actors.charts import positions_figure, save
+        from panmun.actors.charts import positions_figure
         from panmun.actors.roles import predict_all
+        from panmun.charts import save
 
         save(positions_figure(frame, predict_all(frame, rounds), title=f"Positions: {source}"), chart)
         say(f"chart written to {chart}")
@@ -219,7 +220,8 @@ def roles_(
                   "roles": roles.to_dict(orient="records"),
                   "coalitions": coalitions.to_dict(orient="records")})
     if chart is not None:
-        from panmun.actors.charts import roles_figure, save
+        from panmun.actors.charts import roles_figure
+        from panmun.charts import save
 
         save(roles_figure(roles, model), chart)
         say(f"chart written to {chart}")
@@ -271,7 +273,8 @@ def positions_(
                                        "accepts)" if vetoed else ""))},
                  fields={"issue": issue})
     if chart is not None:
-        from panmun.actors.charts import positions_figure, save
+        from panmun.actors.charts import positions_figure
+        from panmun.charts import save
 
         last = frames[-1]
         save(positions_figure(last[["actor", "position", "salience", "capability"]],

@@ -146,7 +146,7 @@ def compare_(ctx: typer.Context,
                                    "d_p_deadly_high"])})
     if chart is not None:
         from panmun.armscontrol.charts import comparison_figure
-        from panmun.vectors.charts import save
+        from panmun.charts import save
 
         save(comparison_figure(ranked, effects), chart)
         say(f"chart written to {chart}")

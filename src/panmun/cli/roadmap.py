@@ -255,13 +255,14 @@ def _print_conflicts(roadmap, fmt: Format, dated=None) -> None:
 
 
 def _charts(roadmap, chart: Path | None, balance_chart: Path | None) -> None:
+    from panmun.charts import save
     from panmun.roadmap import charts, explain
 
     c, steps, schedule = roadmap.constraints, roadmap.steps, roadmap.best.schedule
     if chart is not None:
-        charts.save(charts.timeline_figure(explain.timeline(steps, schedule, c), c.horizon), chart)
+        save(charts.timeline_figure(explain.timeline(steps, schedule, c), c.horizon), chart)
     if balance_chart is not None:
-        charts.save(charts.balance_figure(explain.balance_table(steps, schedule, c)), balance_chart)
+        save(charts.balance_figure(explain.balance_table(steps, schedule, c)), balance_chart)
 
 
 @app.command("check", epilog="Example: panmun roadmap check first-steps.yaml\n\nExit status 1 when the "

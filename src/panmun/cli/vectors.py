@@ -276,7 +276,8 @@ def validate_(
     finally:
         store.close()
     if chart is not None:
-        from panmun.vectors.charts import hindcast_figure, save
+        from panmun.charts import save
+        from panmun.vectors.charts import hindcast_figure
         from panmun.vectors.cycles import cycle_starts
 
         save(hindcast_figure(history.months, history.targets, result.predictions,
@@ -338,7 +339,8 @@ def interactions_(
         store.close()
     matrix = result["matrix"]
     if chart is not None:
-        from panmun.vectors.charts import interaction_figure, save
+        from panmun.charts import save
+        from panmun.vectors.charts import interaction_figure
 
         save(interaction_figure(dict(zip(matrix["parameter"], matrix["estimate"], strict=True)),
                                 dict(zip(matrix["parameter"], matrix["low90"], strict=True)),
@@ -379,7 +381,8 @@ def map_(
     params, source = _parameter_draws(ctx, parameters, draws, 0)
     frame = driver_map(sc, params, x, y, horizon=horizon, draws=draws)
     if chart is not None:
-        from panmun.vectors.charts import map_figure, save
+        from panmun.charts import save
+        from panmun.vectors.charts import map_figure
 
         save(map_figure(frame), chart)
         say(f"chart written to {chart}")

@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from panmun.charts import style
+
 VECTOR_COLOURS = {
     "denuclearization": "#7b3294",
     "peace-regime": "#008837",
@@ -31,10 +33,6 @@ def to_svg(fig: Figure) -> str:
     return svg[svg.index("<svg"):]
 
 
-def _style(ax) -> None:
-    ax.spines[["top", "right"]].set_visible(False)
-    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
-    ax.set_axisbelow(True)
 
 
 def implementation_chart(by_agreement: pd.DataFrame, by_vector: pd.DataFrame) -> str:
@@ -68,7 +66,7 @@ def implementation_chart(by_agreement: pd.DataFrame, by_vector: pd.DataFrame) ->
     ax_s.set_title("Provisions suspended or reversed (scored 0)", loc="left", fontsize=10)
     ax_s.legend(fontsize=7.5, ncol=2, frameon=False, loc="upper left")
     for ax in axes:
-        _style(ax)
+        style(ax, grid="y")
     for ax in (ax_a, ax_v):
         ax.set_ylim(0, 100)
     fig.tight_layout()
@@ -91,7 +89,7 @@ def events_timeline(events: pd.DataFrame) -> str:
                  loc="left", fontsize=10)
     cbar = fig.colorbar(sc, ax=ax, pad=0.01, fraction=0.03)
     cbar.ax.tick_params(labelsize=7)
-    _style(ax)
+    style(ax, grid="y")
     ax.grid(axis="x", color="#eeeeee", linewidth=0.6)
     fig.tight_layout()
     return to_svg(fig)

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from panmun.charts import style
 from panmun.report.charts import to_svg
 from panmun.report.section import Section
 from panmun.store.db import Store
@@ -35,10 +36,6 @@ BACKTEST_TARGET = "missile-launch"
 BRIEFING_NEXT_BOOT = 100
 
 
-def _style(ax) -> None:
-    ax.spines[["top", "right"]].set_visible(False)
-    ax.grid(color="#e3e3e3", linewidth=0.6)
-    ax.set_axisbelow(True)
 
 
 def reliability_chart(reliability: pd.DataFrame, models: tuple[str, ...] | None = None) -> str:
@@ -61,7 +58,7 @@ def reliability_chart(reliability: pd.DataFrame, models: tuple[str, ...] | None 
         ax.set_title(model, fontsize=9)
         ax.set_xlabel("forecast", fontsize=8)
         ax.tick_params(labelsize=7)
-        _style(ax)
+        style(ax)
     np.atleast_1d(axes)[0].set_ylabel("observed frequency", fontsize=8)
     fig.suptitle("Reliability of the backtest forecasts (marker area: months in the bin; bars: 90% "
                  "interval)", x=0.01, ha="left", fontsize=10)
@@ -84,7 +81,7 @@ def track_chart(track: pd.DataFrame) -> str:
                     label=f"{model} ({'chosen' if model == chosen else 'best baseline'})")
         ax.set_ylabel(label, fontsize=8)
         ax.tick_params(labelsize=7)
-        _style(ax)
+        style(ax)
     hits = x[track["launch"].to_numpy() == 1]
     top.scatter(hits, np.full(len(hits), 1.03), marker="|", s=60, color="#b00020",
                 label="month with a launch", clip_on=False)
@@ -117,7 +114,7 @@ def forecasts_chart(result: BacktestResult,
     ax.set_title(f"Backtest forecasts of {result.target}, each from earlier months only",
                  loc="left", fontsize=10)
     ax.legend(fontsize=7, frameon=False, ncol=3, loc="upper left", bbox_to_anchor=(0, -0.1))
-    _style(ax)
+    style(ax)
     fig.tight_layout()
     return to_svg(fig)
 

@@ -8,27 +8,20 @@ party's reciprocity balance over the months, with its floor (minus the trust mar
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+
+from panmun.charts import style
 
 VECTOR_COLOURS = {"denuclearization": "#7b3294", "peace_regime": "#0571b0", "arms_control": "#1b9e77",
                   "exchange": "#d95f02"}
 PARTY_COLOURS = ("#0571b0", "#ca0020", "#1b9e77", "#d95f02", "#7b3294", "#666666", "#e7298a", "#a6761d")
 
 
-def _style(ax) -> None:
-    ax.spines[["top", "right"]].set_visible(False)
-    ax.grid(color="#e3e3e3", linewidth=0.6)
-    ax.set_axisbelow(True)
 
 
-def save(fig: Figure, path: Path | str) -> None:
-    """Write the figure; the format follows the suffix (.png or .svg)."""
-    fig.savefig(path, bbox_inches="tight", dpi=150)
 
 
 def timeline_figure(timeline: pd.DataFrame, horizon: int, title: str = "") -> Figure:
@@ -53,7 +46,7 @@ def timeline_figure(timeline: pd.DataFrame, horizon: int, title: str = "") -> Fi
     handles = [Patch(color=c, label=v.replace("_", " ")) for v, c in VECTOR_COLOURS.items()]
     ax.legend(handles=handles, fontsize=7, frameon=False, loc="upper right")
     ax.set_title(title or "Plan timeline by actor", fontsize=10)
-    _style(ax)
+    style(ax)
     return fig
 
 
@@ -79,7 +72,7 @@ def balance_figure(balances: pd.DataFrame, title: str = "") -> Figure:
         at_floor = float(np.mean(part["balance"] <= floor))
         ax.set_title(f"{party}: at the floor {at_floor:.0%} of months", fontsize=7.5)
         ax.tick_params(labelsize=7)
-        _style(ax)
+        style(ax)
     for ax in axes[len(parties):]:
         ax.set_visible(False)
     fig.supxlabel("month of the plan", fontsize=8)

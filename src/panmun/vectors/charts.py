@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from panmun.charts import save, style
 from panmun.vectors.parameters import BY_NAME, INTERACTIONS, STOCKS
 
 STOCK_COLOURS = {"denuclearization": "#7b3294", "peace_regime": "#008837", "arms_control": "#0571b0",
@@ -23,15 +24,8 @@ LABELS = {"denuclearization": "Denuclearization (D)", "peace_regime": "Peace reg
           "arms_control": "Arms control (A)", "trust": "Trust (T)"}
 
 
-def _style(ax) -> None:
-    ax.spines[["top", "right"]].set_visible(False)
-    ax.grid(color="#e3e3e3", linewidth=0.6)
-    ax.set_axisbelow(True)
 
 
-def save(fig: Figure, path: Path) -> None:
-    """Write the figure; the format follows the suffix (.png or .svg)."""
-    fig.savefig(path, bbox_inches="tight", dpi=150)
 
 
 def fan_chart(bands: dict[str, pd.DataFrame], stocks: Sequence[str] = STOCKS) -> Figure:
@@ -51,7 +45,7 @@ def fan_chart(bands: dict[str, pd.DataFrame], stocks: Sequence[str] = STOCKS) ->
         ax.set_title(LABELS.get(stock, stock), fontsize=10)
         ax.set_ylim(0, 1)
         ax.tick_params(labelsize=8)
-        _style(ax)
+        style(ax)
     for ax in axes[len(stocks):]:
         ax.set_visible(False)
     for ax in axes[-2:]:
@@ -88,7 +82,7 @@ def sensitivity_figure(frame: pd.DataFrame, method: str, top: int = 12) -> Figur
         ax.set_yticks(y, part["parameter"], fontsize=7)
         ax.set_title(str(output), fontsize=9)
         ax.tick_params(axis="x", labelsize=7)
-        _style(ax)
+        style(ax)
     axes[0].legend(fontsize=7, frameon=False, loc="lower right")
     fig.suptitle(f"Which parameters and drivers move the outcome ({method})", fontsize=10)
     return fig
@@ -141,14 +135,14 @@ def hindcast_figure(months, observed: pd.DataFrame, predictions: dict[str, np.nd
     for i, (ax, vector) in enumerate(zip(axes, VECTORS, strict=True)):
         ax.plot(years, observed.iloc[:, i].to_numpy(), color="#000000", lw=1.6, label="observed")
         for name, pred in predictions.items():
-            colour, style, label = HINDCAST_STYLE.get(name, ("#7b3294", "-", name))
-            ax.plot(years, pred[:, i], color=colour, ls=style, lw=1.1, label=label)
+            colour, line, label = HINDCAST_STYLE.get(name, ("#7b3294", "-", name))
+            ax.plot(years, pred[:, i], color=colour, ls=line, lw=1.1, label=label)
         for k in cycle_starts:
             ax.axvline(years[k], color="#cccccc", lw=0.8)
         ax.set_title(LABELS.get(vector, vector), fontsize=9)
         ax.set_ylim(0, max(0.1, float(np.nanmax(observed.to_numpy())) * 1.3))
         ax.tick_params(labelsize=7)
-        _style(ax)
+        style(ax)
     axes[0].legend(fontsize=7, frameon=False, ncol=4, loc="upper left")
     axes[-1].set_xlabel("year (grey lines: cycle starts; each cycle predicted by a fit without it)",
                         fontsize=8)
