@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from panmun.actors.positions import positions_at
 from panmun.actors.roles import predict_all
 
@@ -16,6 +18,7 @@ def test_issues_lists_the_scales(cli):
             "us-force-posture", "cma-restoration", "humanitarian-exchange"} <= ids
 
 
+@pytest.mark.slow
 def test_china_and_russia_moved_away_from_denuclearization_and_the_outcome_follows(cli, tmp_path):
     before = positions_at("denuclearization", "2018-12-31")
     after = positions_at("denuclearization", "2025-12-31")
@@ -37,6 +40,7 @@ def test_china_and_russia_moved_away_from_denuclearization_and_the_outcome_follo
     assert chart.read_bytes()[:4] == b"\x89PNG"
 
 
+@pytest.mark.slow
 def test_bargain_on_a_kb_issue_and_bad_issue(cli):
     result = cli("actors", "bargain", "--issue", "denuclearization", "--at", "2025-12-31",
                  "--model", "median", "--format", "json")
@@ -47,6 +51,7 @@ def test_bargain_on_a_kb_issue_and_bad_issue(cli):
     assert cli("actors", "positions", "--issue", "no-such-issue").code == 2
 
 
+@pytest.mark.slow
 def test_linkage_command_lists_traded_issue_pairs(cli):
     result = cli("actors", "linkage", "--at", "2025-12-31", "--format", "json")
     assert result.code == 0, result.err

@@ -210,6 +210,7 @@ def test_bad_options(run, csv_file):
     assert run("roles", "--input", str(csv_file), "--issue", "denuclearization").code == 2
 
 
+@pytest.mark.slow
 def test_linkage_with_both_exchange_models(cli):
     import json
 

@@ -101,6 +101,7 @@ def test_bad_input():
         exchange(pos, sal[:, :1], cap)
 
 
+@pytest.mark.slow
 def test_kb_issues_as_of_2025():
     actors, issues, pos, sal, cap = kb_inputs("2025-12-31")
     assert {"CHN", "USA", "PRK", "KOR"} <= set(actors) and "denuclearization" in issues

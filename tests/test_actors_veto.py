@@ -79,6 +79,7 @@ def test_on_denuclearization_the_outcome_stays_near_the_norths_position():
         assert v.binding
 
 
+@pytest.mark.slow
 def test_cli_bargain_leads_with_the_veto_aware_outcome(cli):
     result = cli("actors", "bargain", "--issue", "denuclearization", "--at", "2025-12-31", "-f", "json")
     assert result.code == 0, result.err
@@ -99,6 +100,7 @@ def test_cli_bargain_leads_with_the_veto_aware_outcome(cli):
     assert "veto" not in plain
 
 
+@pytest.mark.slow
 def test_cli_positions_shows_the_veto_beside_the_models(cli):
     result = cli("actors", "positions", "--issue", "denuclearization", "--at", "2018-12-31", "--at",
                  "2025-12-31", "-f", "json")

@@ -70,6 +70,7 @@ def test_threshold_alert_names_its_events(store):
     assert quiet.empty
 
 
+@pytest.mark.slow
 def test_violation_and_forecast_alerts_on_the_record(store):
     out = alerts(store, since="2023-01-01", until="2023-12-31",
                  settings=AlertSettings(kinds=("violation", "forecast-jump")))

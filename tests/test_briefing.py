@@ -13,6 +13,8 @@ import pytest
 
 import panmun
 
+pytestmark = pytest.mark.slow
+
 CHROMIUM = "/usr/bin/chromium"
 AT = "2024-06-30"
 

@@ -17,6 +17,8 @@ from panmun.store.generation import generation, marks
 
 from conftest import FIXTURES
 
+pytestmark = pytest.mark.slow
+
 AT = dt.date(2024, 6, 30)
 #: Real section builders that are quick to compute; each reads different tables.
 BUILDERS = [briefing.implementation_section, briefing.scorecard_section, briefing.events_section]

@@ -34,6 +34,8 @@ from panmun.cli import reference
 
 from examples import NEEDS_ACCOUNT, PASSWORD, lay_out
 
+pytestmark = pytest.mark.slow
+
 DOCS = Path(__file__).parent.parent / "docs"
 COMMANDS = dict(reference.leaf_commands())
 DATA = {path: cmd for path, cmd in COMMANDS.items() if reference.has_format(cmd)}

@@ -31,6 +31,8 @@ from panmun.report.compliance_section import compliance_section
 
 from conftest import OVERLAYS, with_example_publisher
 
+pytestmark = pytest.mark.slow
+
 MORATORIUM = dt.date(2018, 4, 21)
 DENUCLEARIZATION = {"panmunjom-2018/3.4", "singapore-2018/preamble", "singapore-2018/3",
                     "pyongyang-2018/5.3"}

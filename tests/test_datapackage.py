@@ -6,10 +6,12 @@ import csv
 import json
 
 import frictionless
+import pytest
 
 import panmun
 
 
+@pytest.mark.slow
 def test_datapackage_validates_and_matches_the_kb(tmp_path):
     path = panmun.write_datapackage(tmp_path / "pkg")
     report = frictionless.validate(str(path))
@@ -52,6 +54,7 @@ def _break(path, table: str, old: str, new: str) -> None:
     csv_path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_measures_table_keys_and_vocabularies_are_checked(tmp_path):
     path = panmun.write_datapackage(tmp_path / "pkg")
     _break(path, "measures", ",cma-2018/1.3,", ",cma-2018/9.9,")
@@ -64,6 +67,7 @@ def test_measures_table_keys_and_vocabularies_are_checked(tmp_path):
     assert [e[0] for e in report.flatten(["fieldName"])] == ["domains"]
 
 
+@pytest.mark.slow
 def test_codings_table_has_sources_and_checked_ranges(tmp_path):
     path = panmun.write_datapackage(tmp_path / "pkg")
     with (path.parent / "codings.csv").open(encoding="utf-8") as fh:

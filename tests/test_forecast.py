@@ -23,6 +23,8 @@ from panmun.environment.forecast.targets import read_cns_launches
 from panmun.errors import InputError
 from panmun.months import last_full_month, month_index, parse_month
 
+pytestmark = pytest.mark.slow
+
 FIXTURES = Path(__file__).parent / "fixtures"
 USER_CNS = FIXTURES / "cns_user_sample.csv"
 SCORE_KEYS = {"brier", "log_loss", "auc_pr", "bss_climatology", "bss_persistence"}

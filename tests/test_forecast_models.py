@@ -51,6 +51,7 @@ def _particle_filter(y: np.ndarray, q: float, m0: float, p0: float, n: int = 200
     return np.array(out)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("q", [0.03, 0.3])
 def test_binary_grid_filter_matches_a_particle_filter(q):
     """A quiet spell, a campaign, quiet again: the grid filter against 200,000 particles."""

@@ -103,6 +103,7 @@ def test_nuclear_target_and_its_rate_forecast_by_hand(store):
     assert p["persistence"].iloc[t] == pytest.approx(0.98)   # a test in 2017-09
 
 
+@pytest.mark.slow
 def test_cli_count_horizon_and_nuclear_targets(cli, db_path):
     res = cli("forecast", "backtest", "--target", "launch-days", "--start", "2019-01", "-f", "json")
     assert res.code == 0, res.err

@@ -460,6 +460,7 @@ def test_mean_shift_found_in_a_gaussian_series_and_not_in_noise():
     assert find_breaks(rng.normal(0, 1, 60)).breaks == ()
 
 
+@pytest.mark.slow
 def test_calibration_false_alarms_and_detection_rates():
     """The rates the changepoints module docstring states, on 60 simulated series each:
     false alarms on series without a change stay under 10%, and a change is found (alone,
@@ -592,6 +593,7 @@ def test_cli_bad_input_exits_2_with_advice(cli, db_path, args, needle):
 
 # --- briefing section ----------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_environment_section(store):
     from panmun.report.environment_section import START, environment_section
     sec = environment_section(store, D(2026, 3, 31))

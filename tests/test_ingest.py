@@ -46,6 +46,7 @@ def _lines(path) -> int:
     return sum(1 for line in path.read_bytes().split(b"\n") if line.strip())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt, name, expected", SAMPLES)
 def test_each_format_reads_its_sample(store, fmt, name, expected):
     s = panmun.ingest_file(store, fmt, INGEST / name)
@@ -222,6 +223,7 @@ def _ingest_both(tmp_path, monkeypatch, fmt, path, **kw):
 @pytest.mark.parametrize("fmt, name", [("gdelt1", "gdelt1_sample.tsv"),
                                        ("gdelt2", "gdelt2_from_gdelt1_sample.tsv"),
                                        ("gdelt1", "gdelt1_malformed.tsv")])
+@pytest.mark.slow
 def test_fast_path_gives_the_line_paths_summary_rejects_and_events(tmp_path, monkeypatch, fmt, name):
     line, fast = _ingest_both(tmp_path, monkeypatch, fmt, INGEST / name)
     assert fast[0] == line[0]
@@ -232,6 +234,7 @@ def test_fast_path_gives_the_line_paths_summary_rejects_and_events(tmp_path, mon
     assert fast[3].isna().any() and (fast[3].dropna() > 0).all()
 
 
+@pytest.mark.slow
 def test_fast_path_edge_cases_match_the_line_path(tmp_path, monkeypatch):
     """A header line, blank lines, a line that is not UTF-8 sharing its id with a
     good line, a check-rejected row whose id repeats, duplicate ids, no final newline."""
@@ -270,6 +273,7 @@ def test_fast_path_edge_cases_match_the_line_path(tmp_path, monkeypatch):
     assert any(r.startswith("expected 57 or 58 fields, found 1") for r in reasons)
 
 
+@pytest.mark.slow
 def test_fast_path_leaves_spaced_fields_to_the_line_path(tmp_path, monkeypatch):
     """Ids, actor codes and event codes edged by spaces (the line path strips them): the
     fast path hands those rows over, so both paths store and reject the same."""
@@ -299,6 +303,7 @@ def test_fast_path_leaves_spaced_fields_to_the_line_path(tmp_path, monkeypatch):
     assert coded not in stored.index or stored.loc[coded, "cameo"] == "010"
 
 
+@pytest.mark.slow
 def test_mixed_line_ends_fall_back_to_the_line_path(tmp_path, monkeypatch):
     rows = (INGEST / "gdelt1_malformed.tsv").read_bytes().split(b"\n")
     mixed = b"\n".join(rows[:5] + [b"\r"] + rows[5:])
@@ -309,6 +314,7 @@ def test_mixed_line_ends_fall_back_to_the_line_path(tmp_path, monkeypatch):
         assert fast[3].isna().any() == (name == "crlf.tsv")   # CR LF throughout: the fast path
 
 
+@pytest.mark.slow
 def test_a_line_whose_id_is_not_text_sends_the_file_to_the_line_path(tmp_path, monkeypatch):
     rows = (INGEST / "gdelt1_malformed.tsv").read_bytes().split(b"\n")
     path = tmp_path / "badid.tsv"
@@ -379,6 +385,7 @@ def test_fast_path_prepass_counts_match_a_line_by_line_count_at_any_block_size(t
         assert (counts.lines, counts.blank, counts.bad) == _naive_counts(data), data
 
 
+@pytest.mark.slow
 def test_fast_path_reads_a_file_opening_with_57_fields_as_the_57_field_layout(tmp_path, monkeypatch):
     rows = (INGEST / "gdelt1_sample.tsv").read_bytes().split(b"\n")
     path = tmp_path / "historical.tsv"

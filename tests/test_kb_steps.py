@@ -158,6 +158,7 @@ def test_overlay_may_add_steps_that_need_builtin_ones(tmp_path):
     ("advance: 0.05\n    prerequisites: [nuclear", "advance: 1.5\n    prerequisites: [nuclear", 6,
      "steps[0].advance", "less than or equal to 1"),
 ])
+@pytest.mark.slow
 def test_bad_step_names_file_line_and_field(tmp_path, old, new, line, field, words):
     assert STEPS.count(old) == 1
     problems = _problems(_overlay(tmp_path, STEPS.replace(old, new)))
@@ -201,6 +202,7 @@ def test_cli_validate_reports_a_bad_step(cli, tmp_path):
 # ------------------------------------------------------------------ data package
 
 
+@pytest.mark.slow
 def test_datapackage_has_a_valid_steps_table(tmp_path):
     path = panmun.write_datapackage(tmp_path / "pkg")
     report = frictionless.validate(str(path))

@@ -49,6 +49,7 @@ def dist(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.mark.slow
 def test_the_wheel_holds_every_file_of_the_package(dist):
     (wheel,) = dist.glob("panmun-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())

@@ -15,6 +15,8 @@ from panmun.roadmap.catalogue import load_catalogue
 from panmun.roadmap.ranking import dated_inputs
 from panmun.roadmap.steps import Admit, Constraints, IssueLink, Step
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def kb():

@@ -6,9 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
+
 from panmun.report.render import _env
 from panmun.report.roadmap_section import BLOCKED_SHOWN, roadmap_section
 from panmun.roadmap.acceptability import month_after
+
+pytestmark = pytest.mark.slow
 
 AT = dt.date(2024, 6, 30)
 

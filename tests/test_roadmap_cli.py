@@ -11,6 +11,8 @@ from panmun.roadmap import rules
 from panmun.roadmap.catalogue import load_catalogue
 from panmun.roadmap.ranking import dated_inputs
 
+pytestmark = pytest.mark.slow
+
 HANOI = Path(__file__).parent / "fixtures" / "roadmap" / "hanoi-2019-at-once.yaml"
 
 

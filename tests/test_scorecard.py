@@ -37,6 +37,7 @@ HAND_WORKED = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("at, scores, states, implementation", HAND_WORKED)
 def test_hand_worked_cases(worked, at, scores, states, implementation):
     by_provision = panmun.scorecard(worked, at=at, by="provision", agreement=W).table
@@ -89,6 +90,7 @@ def _walk_history(kb, at: dt.date) -> dict[str, tuple[int, str]]:
 
 @pytest.mark.parametrize("at", ["2018-06-30", "2019-06-30", "2020-06-30", "2022-12-31",
                                 "2024-06-30", "2025-12-31", "2026-11-01"])
+@pytest.mark.slow
 def test_store_scorecard_matches_a_walk_over_the_yaml(store, at):
     expected = _walk_history(panmun.load_kb(), dt.date.fromisoformat(at))
     card = panmun.scorecard(store, at=at, by="provision").table

@@ -28,7 +28,7 @@ SINCE = "2017-07-01"
 STORED = "SELECT source_id, date, actor1, actor2, cameo FROM events WHERE source = 'gdelt2' ORDER BY ALL"
 
 
-pytestmark = pytest.mark.usefixtures("update_settings")
+pytestmark = [pytest.mark.usefixtures("update_settings"), pytest.mark.slow]
 
 
 def _events(store, fmt: str = "gdelt2") -> int:

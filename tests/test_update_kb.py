@@ -96,6 +96,7 @@ def test_a_release_of_the_same_records_loads_into_exactly_the_same_rows(store, r
     assert _kb_rows(store) == before
 
 
+@pytest.mark.slow
 def test_a_newer_release_is_loaded_with_overlays_and_analyst_changes_kept(cli, db_path, releases):
     from panmun.agreements.status import set_status
     from panmun.store.load import load_overlay_folder
@@ -143,6 +144,7 @@ def _refused(cli, db_path, args: list[str]):
     return result
 
 
+@pytest.mark.slow
 def test_a_tampered_release_is_refused_and_nothing_is_loaded(cli, db_path, releases, tmp_path):
     table = _copy(releases["newer"], tmp_path / "table")
     text = (table / "events.csv").read_text()
@@ -217,6 +219,7 @@ def test_a_release_that_drops_a_provision_an_analyst_updated_is_refused(cli, db_
         in result.err
 
 
+@pytest.mark.slow
 def test_a_release_over_http(cli, db_path, loopback, releases):
     shutil.copytree(releases["newer"], loopback.root / "kb")
     url = loopback.url + "kb/datapackage.json"

@@ -203,6 +203,7 @@ def _texts_in_store(store) -> str:
     return "\n".join(out)
 
 
+@pytest.mark.slow
 def test_the_acled_key_is_never_shown_logged_or_stored(cli, db_path, loopback, tmp_path, monkeypatch):
     import panmun
 

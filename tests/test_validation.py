@@ -26,6 +26,7 @@ BAD_OVERLAYS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(BAD_OVERLAYS))
 def test_problems_name_file_line_and_field(name):
     with pytest.raises(ValidationError) as info:
@@ -40,6 +41,7 @@ def test_problems_name_file_line_and_field(name):
         assert words in problem.message
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(BAD_OVERLAYS))
 def test_cli_validate_exits_2_and_prints_the_place(cli, name):
     result = cli("kb", "validate", str(OVERLAYS / name))
@@ -49,6 +51,7 @@ def test_cli_validate_exits_2_and_prints_the_place(cli, name):
     assert place in result.err
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(BAD_OVERLAYS))
 def test_failed_load_leaves_the_store_unchanged(cli, store, name):
     before = store.counts()
@@ -197,6 +200,7 @@ def test_overlay_may_add_a_measure(tmp_path):
      "measures[0].reversability", "unknown field"),
     ("date: 2018-09-19", "date: 2999-09-19", 12, "sources", "in the future"),
 ])
+@pytest.mark.slow
 def test_bad_overlay_measure_names_file_line_and_field(tmp_path, old, new, line, field, words):
     problem = _only_problem(_measure_overlay(tmp_path, MEASURE.replace(old, new)))
     assert problem.file == "measures-overlay/measures/extra.yaml"
@@ -261,6 +265,7 @@ def test_overlay_may_add_codings(tmp_path):
     ("/2017-03-08}", "/2017-03-09}", 7, "basis", "unknown position 'CHN/denuclearization/2017-03-09'"),
     ("actor: CHN", "actor: RUS", 7, "basis", "statement of CHN, not of RUS"),
 ])
+@pytest.mark.slow
 def test_bad_overlay_coding_names_file_line_and_field(tmp_path, old, new, line, field, words):
     # the built-in kb already codes CHN's 2017-03-08 statement on denuclearization: code it on peace-treaty
     text = CODING.replace("issue: denuclearization", "issue: peace-treaty")

@@ -21,6 +21,8 @@ from panmun.vectors.parameters import DRIVERS, VECTORS
 
 from conftest import FIXTURES
 
+pytestmark = pytest.mark.slow
+
 INGEST = FIXTURES / "ingest"
 MONTHS = 84
 #: the parameters of the synthetic world (the rest at their defaults)

@@ -79,6 +79,7 @@ def _extremes() -> list[dict[str, float]]:
     return [{p.name: p.low for p in PARAMETERS}, {p.name: p.high for p in PARAMETERS}]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("params", _extremes(), ids=["all-low", "all-high"])
 @pytest.mark.parametrize("level", ["random", 0.0, 1.0])
 def test_bounds_hold_for_extreme_parameters(params, level):

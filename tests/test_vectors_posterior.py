@@ -25,6 +25,8 @@ from panmun.vectors.synthetic import (
     truth_path,
 )
 
+pytestmark = pytest.mark.slow
+
 REPLICATES = 8
 
 

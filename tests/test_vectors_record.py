@@ -25,6 +25,8 @@ from panmun.vectors.records import record_interactions, validation
 from panmun.vectors.runs import bands, run_ensemble
 from panmun.vectors.scenarios import load_scenario
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):

@@ -152,6 +152,7 @@ def test_cli_compare_and_its_chart(cli, tmp_path):
     assert chart.stat().st_size > 10_000 and chart.read_bytes()[:4] == b"\x89PNG"
 
 
+@pytest.mark.slow
 def test_cli_export_interactions_and_sensitivity(cli, tmp_path):
     xmile = tmp_path / "model.xmile"
     assert cli("vectors", "export", "--xmile", str(xmile), "--scenario", "cma-restored",

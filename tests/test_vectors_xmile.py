@@ -89,6 +89,7 @@ def test_xml_parses_and_holds_the_model():
     assert trust_change.count("IF ") == 2 and "0.8" in trust_change and "0.1" in trust_change
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("params", [MODERATE, FAST], ids=["moderate", "capped"])
 def test_pysd_reproduces_the_deterministic_run(tmp_path, params):
     setup = _setup()

@@ -25,6 +25,8 @@ from panmun.store.db import open_store
 from panmun.web.app import create_app
 from panmun.web.settings import Settings
 
+pytestmark = pytest.mark.slow
+
 READ_PATHS = ["/api/health", "/api/agreements", "/api/agreements/{agreement_id}",
               "/api/provisions/{provision_id}", "/api/scorecard", "/api/events", "/api/indices",
               "/api/forecast", "/api/armscontrol/packages", "/api/armscontrol/measures",

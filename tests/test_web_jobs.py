@@ -24,6 +24,8 @@ from panmun.web.app import create_app
 from panmun.web.jobs import snapshot_store
 from panmun.web.settings import Settings
 
+pytestmark = pytest.mark.slow
+
 SETTINGS = Settings(secret="test")
 PASSWORD = "a long enough password"
 

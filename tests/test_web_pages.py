@@ -29,6 +29,8 @@ from panmun.web.app import create_app
 from panmun.web.pages.routes import PAGES as PAGE_ROUTES
 from panmun.web.settings import Settings
 
+pytestmark = pytest.mark.slow
+
 CHROMIUM = "/usr/bin/chromium"
 NAV = [(path, name) for path, name, _label in PAGE_ROUTES]
 SHOTS = Path(__file__).parent / "artifacts" / "pages"

@@ -35,6 +35,8 @@ from panmun.web import auth
 from panmun.web.app import create_app
 from panmun.web.settings import Settings
 
+pytestmark = pytest.mark.slow
+
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "correct horse battery"
 ACCOUNTS = {"ann": "analyst", "bob": "analyst", "ada": "admin", "vic": "viewer", "lockme": "analyst",

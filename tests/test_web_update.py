@@ -26,7 +26,7 @@ ADMIN, ANALYST, PASSWORD = "root", "ana", "correct-horse-battery-staple"
 EXPORTS = ("20170701000000.export.CSV.zip", "20170701001500.export.CSV.zip", "20170701003000.export.CSV.zip")
 
 
-pytestmark = pytest.mark.usefixtures("update_settings")
+pytestmark = [pytest.mark.usefixtures("update_settings"), pytest.mark.slow]
 
 
 @pytest.fixture
