@@ -115,3 +115,18 @@ ParametersOption = typer.Option("posterior", "--parameters", callback=_parameter
                                 help="posterior: each run of the three-vector model draws its parameters "
                                 "from the calibration on the record (`panmun vectors calibrate`); "
                                 "defaults: the judgement defaults.")
+
+
+def vector_parameter_draws(ctx: typer.Context, source: str, runs: int, seed: int, quick: bool = False):
+    """The three-vector model's parameters for ``runs`` runs from ``source`` (``posterior``: the
+    calibration on the record of the chosen store; ``defaults``), and the ``parameters`` field
+    of the JSON (:func:`panmun.vectors.runs.parameter_draws`)."""
+    from panmun.vectors.runs import parameter_draws, record_history
+
+    if source == "defaults":
+        return parameter_draws(None, source, runs, seed)
+    store = store_from(ctx)
+    try:
+        return parameter_draws(record_history(store), source, runs, seed, quick)
+    finally:
+        store.close()

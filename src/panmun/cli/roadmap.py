@@ -20,6 +20,7 @@ from panmun.cli.common import (
     input_file,
     output_file,
     store_from,
+    vector_parameter_draws,
 )
 from panmun.cli.output import Format, Output, Table, console, emit, say
 from panmun.errors import InputError
@@ -120,18 +121,6 @@ def _base_rates(ctx: typer.Context, runs: int, seed: int):
     return base_rate_draws(store_from(ctx), runs, seed)
 
 
-def _vector_draws(ctx: typer.Context, source: str, runs: int, seed: int):
-    """The three-vector model's parameters for ``runs`` runs, and their description."""
-    from panmun.vectors.runs import parameter_draws, record_history
-
-    if source == "defaults":
-        return parameter_draws(None, source, runs, seed)
-    store = store_from(ctx)
-    try:
-        return parameter_draws(record_history(store), source, runs, seed)
-    finally:
-        store.close()
-
 
 @app.command("steps", epilog="Example: panmun roadmap steps --vector arms-control")
 def steps_(vector: str | None = typer.Option(None, "--vector", help="Only this vector's steps."),
@@ -179,7 +168,7 @@ def plan_(ctx: typer.Context,
     dated = _dated(ctx, constraints, horizon, start)
     steps, c = dated.steps, dated.constraints
     base = _base_rates(ctx, 400, seed)
-    vector_params, source = _vector_draws(ctx, parameters, runs, seed)
+    vector_params, source = vector_parameter_draws(ctx, parameters, runs, seed)
     with console(stderr=True).status(f"Planning {len(steps)} steps over {c.horizon} months "
                                      f"(objective {objective}), then running the models ..."):
         roadmap = best_plans(c, steps, objective=objective, alternatives=alternatives, base_rates=base,

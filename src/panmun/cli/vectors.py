@@ -19,6 +19,7 @@ from panmun.cli.common import (
     chart_option,
     output_file,
     store_from,
+    vector_parameter_draws,
 )
 from panmun.cli.output import Format, Output, Table, console, emit, say
 from panmun.errors import InputError
@@ -67,18 +68,6 @@ def _posterior(ctx: typer.Context, quick: bool = False, steps: int | None = None
     finally:
         store.close()
 
-
-def _parameter_draws(ctx: typer.Context, source: str, runs: int, seed: int, quick: bool = False):
-    """(per-run parameter arrays or None, the ``parameters`` field of the JSON)."""
-    from panmun.vectors.runs import parameter_draws, record_history
-
-    if source == "defaults":
-        return parameter_draws(None, source, runs, seed)
-    store = store_from(ctx)
-    try:
-        return parameter_draws(record_history(store), source, runs, seed, quick)
-    finally:
-        store.close()
 
 
 def _scenario(name: str):
@@ -150,7 +139,7 @@ def simulate_(
         raise InputError(f"--threshold given {len(threshold)} times: at most 10 thresholds")
     from rich.progress import Progress
 
-    draws, source = _parameter_draws(ctx, parameters, runs, seed)
+    draws, source = vector_parameter_draws(ctx, parameters, runs, seed)
     with Progress(console=console(stderr=True), transient=True) as bar:
         task = bar.add_task(f"{sc.name}: {runs:,} runs", total=runs)
         counts = vruns.run_ensemble(sc, runs, horizon, seed, scheduler, thresholds=tuple(threshold),
@@ -186,7 +175,7 @@ def compare_(
         raise InputError(f"{len(scenarios)} scenarios x {runs:,} runs: at most {most:,} runs in all "
                          f"(--runs {most // len(scenarios):,} with {len(scenarios)} scenarios)")
     loaded = [_scenario(s) for s in scenarios]
-    draws, _ = _parameter_draws(ctx, parameters, runs, seed)
+    draws, _ = vector_parameter_draws(ctx, parameters, runs, seed)
     frame = vruns.compare(loaded, runs, horizon, seed, scheduler=scheduler, params=draws)
     if chart is not None:
         from panmun.vectors.charts import comparison_chart
@@ -378,7 +367,7 @@ def map_(
     if x == y:
         raise InputError(f"--x and --y are both {x!r}: give two different drivers")
     sc = _scenario(scenario)
-    params, source = _parameter_draws(ctx, parameters, draws, 0)
+    params, source = vector_parameter_draws(ctx, parameters, draws, 0)
     frame = driver_map(sc, params, x, y, horizon=horizon, draws=draws)
     if chart is not None:
         from panmun.charts import save

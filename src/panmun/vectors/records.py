@@ -17,12 +17,7 @@ import numpy as np
 from panmun.vectors import validate as V
 from panmun.vectors.likelihood import problem_for
 from panmun.vectors.posterior import cache_folder, cached_file, digest, record_posterior
-
-
-def _history(store):
-    from panmun.vectors.history import observed_history
-
-    return observed_history(store, environment=False)
+from panmun.vectors.runs import record_history
 
 
 def loco_predictions(history, variant: str, quick: bool = False, cache: bool = True) -> np.ndarray:
@@ -61,7 +56,7 @@ def validation(history, quick: bool = False, variants: tuple[str, ...] = V.VALID
 
 def record_validation(store, quick: bool = False, cache: bool = True):
     """The validation of the whole record in ``store`` and its history."""
-    history = _history(store)
+    history = record_history(store)
     return validation(history, quick, cache=cache), history
 
 
@@ -72,7 +67,7 @@ def record_interactions(store, quick: bool = False, cache: bool = True) -> dict:
 
     from panmun.vectors.parameters import BY_NAME
 
-    history = _history(store)
+    history = record_history(store)
     post, _ = record_posterior(store, quick=quick, cache=cache)
     names = ["coupled", "w0", "trust-only", *[f"only-{w}" for w in V.W_NAMES]]
     predictions = {n: loco_predictions(history, n, quick, cache) for n in names}
