@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 import panmun
-from panmun.agreements.scorecard import aggregate, aggregate_reference, month_ends, provision_states
+from panmun.agreements.scoring import aggregate, aggregate_reference, month_ends, provision_states
 
 
 def best_of(fn, repeat: int = 5) -> float:

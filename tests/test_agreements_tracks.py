@@ -9,7 +9,7 @@ import json
 import pytest
 
 import panmun
-from panmun.agreements.scorecard import implementation_series, scorecard
+from panmun.agreements.scoring import implementation_series, scorecard
 from panmun.errors import InputError
 from panmun.kb.schema import Agreement, track_of
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from panmun.environment.alerts import AlertSettings, alerts
-from panmun.environment.obstacles import ObstacleSettings, obstacles
+from panmun.environment.alerting import AlertSettings, alerts
+from panmun.environment.obstacle_factors import ObstacleSettings, obstacles
 
 
 def _add(store, rows):

@@ -13,7 +13,7 @@ import pytest
 import panmun
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "api.md"
-NAMESPACES = ("vectors", "armscontrol", "actors", "roadmap")
+NAMESPACES = ("agreements", "environment", "vectors", "armscontrol", "actors", "roadmap")
 
 
 def documented(namespace: str) -> list[str]:
@@ -39,6 +39,7 @@ def test_an_unknown_name_is_an_attribute_error():
 
 def test_the_namespaces_load_nothing_heavy_until_a_name_is_used():
     code = ("import sys, panmun; panmun.vectors; panmun.roadmap; panmun.actors; panmun.armscontrol; "
+            "panmun.agreements; panmun.environment; "
             "print(sorted(m for m in ('numpy', 'pandas', 'duckdb', 'scipy') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

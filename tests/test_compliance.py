@@ -16,7 +16,7 @@ import pytest
 from matplotlib.path import Path as MplPath
 
 import panmun
-from panmun.agreements.compliance import (
+from panmun.agreements.evidence import (
     compliance,
     evidence,
     load_rules,
@@ -97,7 +97,7 @@ def test_cma_violations_2019_2023_recorded_in_the_kb_are_flagged(store, kb):
     assert (("cma-2018/1.2", dt.date(2019, 11, 25)) in expected         # Changrin islet firing
             and ("cma-2018/1.2", dt.date(2022, 10, 14)) in expected)    # artillery into the zones
 
-    result = compliance(store, provision="cma-2018", since="2019-01-01", until="2023-12-31")
+    result = compliance(store, provision_id="cma-2018", since="2019-01-01", until="2023-12-31")
     v = result.detail[result.detail["relation"] == "violates"]
     flagged = {(r.provision, r.history_date) for r in v.itertuples() if r.history_date is not None}
     assert expected <= flagged, expected - flagged
@@ -193,7 +193,7 @@ def test_vectorised_matching_agrees_with_a_plain_loop(store, kb, rules):
 
 
 def test_summary_counts_agree_with_the_detail_and_periods(store):
-    result = compliance(store, provision="cma-2018/1.2", freq="year")
+    result = compliance(store, provision_id="cma-2018/1.2", freq="year")
     s = result.summary.set_index("period")
     assert s.loc["2019", "violating"] == 1 and s.loc["2019", "confirming"] == 0
     # the Changrin coastal artillery firing: an event, paired with its history record of the same day
@@ -207,8 +207,8 @@ def test_summary_counts_agree_with_the_detail_and_periods(store):
         assert row.confirming == counts.get((row.provision, row.period, "confirms"), 0)
         assert row.violating == counts.get((row.provision, row.period, "violates"), 0)
         assert row.violating == len(row.violating_events)
-    quarter = compliance(store, provision="cma-2018/1.2", freq="quarter").summary
-    month = compliance(store, provision="cma-2018/1.2", freq="month").summary
+    quarter = compliance(store, provision_id="cma-2018/1.2", freq="quarter").summary
+    month = compliance(store, provision_id="cma-2018/1.2", freq="month").summary
     assert "2019Q4" in set(quarter["period"]) and "2019-11" in set(month["period"])
 
 
@@ -231,9 +231,9 @@ def test_bad_arguments_give_clear_errors(store):
     with pytest.raises(InputError, match="--since"):
         compliance(store, since="2019-02-30")
     with pytest.raises(NotFoundError, match="cma-2018/1.2"):
-        compliance(store, provision="cma-2018/1.20")
+        compliance(store, provision_id="cma-2018/1.20")
     with pytest.raises(NotFoundError):
-        compliance(store, provision="no-such-agreement")
+        compliance(store, provision_id="no-such-agreement")
     with pytest.raises(InputError, match="basis"):
         compliance(store, basis=("rules",))
 

@@ -51,8 +51,8 @@ def test_the_review_changed_no_date_or_source():
 
 
 def test_the_halts_still_confirm_panmunjom_2_1(store):
-    from panmun.agreements.compliance import compliance
+    from panmun.agreements.evidence import compliance
 
-    result = compliance(store, provision="panmunjom-2018/2.1", since="2025-01-01", until="2025-12-31")
+    result = compliance(store, provision_id="panmunjom-2018/2.1", since="2025-01-01", until="2025-12-31")
     ids = set(result.detail["event_id"])
     assert set(LOUDSPEAKERS) <= ids

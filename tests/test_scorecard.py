@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import panmun
-from panmun.agreements.scorecard import aggregate, aggregate_reference, provision_states
+from panmun.agreements.scoring import aggregate, aggregate_reference, provision_states
 
 from conftest import OVERLAYS
 

@@ -412,6 +412,6 @@ def test_actors_roles(client):
 def test_newest_events_are_cut_in_the_database_as_the_full_list_would_be(store):
     from panmun.environment.events import list_events
 
-    every = list_events(store, start="2018-01-01")
-    newest = list_events(store, start="2018-01-01", newest=25)
+    every = list_events(store, since="2018-01-01")
+    newest = list_events(store, since="2018-01-01", newest=25)
     assert list(newest["id"]) == list(every["id"].iloc[::-1].head(25))

@@ -9,8 +9,9 @@ functions, so a notebook gets the same answers as the terminal::
     panmun.scorecard(store, at="2019-06-30", by="agreement")
     panmun.index(store, dyad="KOR-PRK", freq="quarter")
 
-The models have namespaces of their own (docs/api.md): ``panmun.vectors``,
-``panmun.armscontrol``, ``panmun.actors`` and ``panmun.roadmap``, e.g.
+Each topic and model has a namespace of its own (docs/api.md): ``panmun.agreements``,
+``panmun.environment``, ``panmun.vectors``, ``panmun.armscontrol``, ``panmun.actors`` and
+``panmun.roadmap``, e.g.
 ``panmun.vectors.ensemble(panmun.vectors.load_scenario("baseline"), runs=1000)``.
 
 Names are imported on first use (PEP 562), so ``import panmun`` and the command line
@@ -43,17 +44,18 @@ _LAZY: dict[str, str] = {
     # agreements
     "agreement_detail": "panmun.agreements.catalogue", "list_agreements": "panmun.agreements.catalogue",
     "provision_history": "panmun.agreements.history",
-    "Scorecard": "panmun.agreements.scorecard", "scorecard": "panmun.agreements.scorecard",
-    "implementation_series": "panmun.agreements.scorecard",
+    "Scorecard": "panmun.agreements.scoring", "scorecard": "panmun.agreements.scoring",
+    "implementation_series": "panmun.agreements.scoring",
     "set_status": "panmun.agreements.status", "undo_status": "panmun.agreements.status",
-    "Compliance": "panmun.agreements.compliance", "compliance": "panmun.agreements.compliance",
-    "load_rules": "panmun.agreements.compliance", "provision_timeline": "panmun.agreements.compliance",
+    "Compliance": "panmun.agreements.evidence", "compliance": "panmun.agreements.evidence",
+    "load_rules": "panmun.agreements.evidence", "provision_timeline": "panmun.agreements.evidence",
     # the security environment
     "list_events": "panmun.environment.events",
     "index": "panmun.environment.indices",
     "dyad_changepoints": "panmun.environment.changepoints",
-    "alerts": "panmun.environment.alerts", "AlertSettings": "panmun.environment.alerts",
-    "obstacles": "panmun.environment.obstacles", "ObstacleSettings": "panmun.environment.obstacles",
+    "alerts": "panmun.environment.alerting", "AlertSettings": "panmun.environment.alerting",
+    "obstacles": "panmun.environment.obstacle_factors",
+    "ObstacleSettings": "panmun.environment.obstacle_factors",
     "backtest": "panmun.environment.forecast", "next_month": "panmun.environment.forecast",
     "BacktestResult": "panmun.environment.forecast", "NextForecast": "panmun.environment.forecast",
     "ForecastSettings": "panmun.environment.forecast",

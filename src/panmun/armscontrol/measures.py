@@ -7,7 +7,7 @@ schema :class:`panmun.kb.schema.Measure`, validated with the rest of the knowled
 read line-aware, so every problem names its file, line and field.
 
 Status of a measure at a date is the Peace Accords Matrix state of the knowledge-base
-provision it implements (:func:`panmun.agreements.scorecard.provision_states`): score 0-3
+provision it implements (:func:`panmun.agreements.scoring.provision_states`): score 0-3
 and a state label (not-initiated, minimal, intermediate, full, suspended, reversed). A
 measure is ``in_force`` when that score is at least 1 (a suspended or reversed provision
 scores 0). A measure with no provision, or whose agreement was not yet signed at the date,
@@ -29,7 +29,7 @@ import pandas as pd
 from pydantic import BaseModel, Field, field_validator
 from pydantic import ValidationError as PydanticError
 
-from panmun.agreements.scorecard import provision_states
+from panmun.agreements.scoring import provision_states
 from panmun.dates import as_date
 from panmun.errors import InputError, Problem, ValidationError, display_path
 from panmun.kb.loader import Where, builtin_root

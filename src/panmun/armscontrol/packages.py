@@ -180,10 +180,10 @@ class _Checker:
 def levels_from_scorecard(store, date) -> dict[str, float]:
     """Measure levels at ``date``: the score (0-3) of the measure's provision / 3.
 
-    Uses :func:`panmun.agreements.scorecard.provision_states`; measures without a provision
+    Uses :func:`panmun.agreements.scoring.provision_states`; measures without a provision
     are left out. Provision map: the shared measure-id contract (docs/armscontrol.md).
     """
-    from panmun.agreements.scorecard import provision_states
+    from panmun.agreements.scoring import provision_states
 
     states = provision_states(store, [date])
     score = {r.provision: r.score for r in states.itertuples(index=False)}

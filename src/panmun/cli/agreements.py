@@ -59,7 +59,7 @@ def history(ctx: typer.Context, provision_id: str = typer.Argument(..., metavar=
                                              "provision (confirming or violating) with its status changes."),
             fmt: Format = FormatOption) -> None:
     """Dated status changes of one provision, with evidence (and, with --events, linked events)."""
-    from panmun.agreements.compliance import provision_timeline
+    from panmun.agreements.evidence import provision_timeline
     from panmun.agreements.history import provision_history
 
     with store_from(ctx) as store:
@@ -92,7 +92,7 @@ def scorecard(
     shows the alliance track (the 2021 ROK-US statement) in a table of its own, not
     counted in the index (JSON: ask for it with --track alliance).
     """
-    from panmun.agreements.scorecard import scorecard as compute_scorecard
+    from panmun.agreements.scoring import scorecard as compute_scorecard
 
     with store_from(ctx) as store:
         card = compute_scorecard(store, at=at, by=by, agreement=agreement, track=track)
@@ -138,14 +138,14 @@ def compliance(
     fmt: Format = FormatOption,
 ) -> None:
     """Events that confirm or violate each provision, per period, with their sources."""
-    from panmun.agreements.compliance import BASES, load_rules
-    from panmun.agreements.compliance import compliance as compute_compliance
+    from panmun.agreements.evidence import BASES, load_rules
+    from panmun.agreements.evidence import compliance as compute_compliance
 
     if basis not in (*BASES, "all"):
         raise InputError(f"--basis must be rule, history or all, not {basis!r}")
     rule_set = load_rules(rules)
     with store_from(ctx) as store:
-        result = compute_compliance(store, provision=provision, since=since, until=until, freq=freq,
+        result = compute_compliance(store, provision_id=provision, since=since, until=until, freq=freq,
                                     rules=rule_set, basis=BASES if basis == "all" else (basis,),
                                     source=source)
     if detail:

@@ -137,7 +137,7 @@ def alerts_(
 
     Each alert names its source events (ids in the table and CSV; ids and URLs in JSON).
     """
-    from panmun.environment.alerts import AlertSettings, alerts
+    from panmun.environment.alerting import AlertSettings, alerts
     from panmun.errors import InputError
 
     kinds = tuple(kind) if kind else AlertSettings().kinds
@@ -168,7 +168,7 @@ def obstacles_(
     Factors: actors and event categories by share of the period's conflict weight, the
     provisions suspended or reversed, US-China competition, the pandemic border closure.
     """
-    from panmun.environment.obstacles import ObstacleSettings, obstacles
+    from panmun.environment.obstacle_factors import ObstacleSettings, obstacles
 
     with store_from(ctx) as store:
         df = obstacles(store, since=since, until=until,

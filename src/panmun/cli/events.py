@@ -24,7 +24,7 @@ def list_(
     from panmun.environment.events import COLUMNS, event_rows
 
     with store_from(ctx) as store:
-        rows = event_rows(store, start=start, end=end, actor=actor, type_=type_,
+        rows = event_rows(store, since=start, until=end, actor=actor, kind=type_,
                           newest=limit + 1 if limit else None)
     if limit:
         if len(rows) > limit:

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pandas as pd
 
-from panmun.environment.alerts import alerts
+from panmun.environment.alerting import alerts
 from panmun.report.section import Section
 from panmun.store.db import Store
 

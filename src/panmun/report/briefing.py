@@ -14,7 +14,7 @@ import pandas as pd
 
 from panmun._version import __version__
 from panmun.agreements.catalogue import list_agreements
-from panmun.agreements.scorecard import implementation_series, scorecard
+from panmun.agreements.scoring import implementation_series, scorecard
 from panmun.dates import as_date
 from panmun.environment.events import list_events
 from panmun.i18n import Translator, format_date, format_month, format_percent, translator
@@ -166,7 +166,7 @@ def scorecard_section(store: Store, at: dt.date) -> Section:
 
 
 def events_section(store: Store, at: dt.date) -> Section:
-    events = list_events(store, start=dt.date(2017, 1, 1), end=at)
+    events = list_events(store, since=dt.date(2017, 1, 1), until=at)
     chart = charts.events_timeline(events) if len(events) else ""
     return Section("events", "Timeline of key events", "events.html.j2",
                    {"chart": chart, "events": events})

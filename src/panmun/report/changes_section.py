@@ -118,7 +118,7 @@ def changes_section(store: Store, at: dt.date) -> Section:
     )
     changes = changes.assign(agreement_title_ko=changes["agreement"].map(agreement_titles_ko(store)),
                              provision_title_ko=changes["provision"].map(provision_titles_ko(store)))
-    events = list_events(store, start=since - (at - since), end=at)
+    events = list_events(store, since=since - (at - since), until=at)
     window = events[(events["date"] >= since) & (events["date"] <= at)]
     notable = (
         window[window["goldstein"].abs() >= NOTABLE].sort_values("date", ascending=False)

@@ -38,7 +38,7 @@ def to_svg(fig: Figure) -> str:
 def implementation_chart(by_agreement: pd.DataFrame, by_vector: pd.DataFrame) -> str:
     """Implementation over time per agreement and per vector, with suspended/reversed counts.
 
-    Inputs are :func:`panmun.agreements.scorecard.implementation_series` frames.
+    Inputs are :func:`panmun.agreements.scoring.implementation_series` frames.
     """
     fig = Figure(figsize=(9, 8.2))
     axes = fig.subplots(3, 1, sharex=True, gridspec_kw={"height_ratios": [3, 3, 1.4]})

@@ -3,7 +3,7 @@ beside its implementation score, and the latest violations with their sources.
 
 Counts are of distinct pieces of evidence (events linked by the knowledge base's rules,
 and moves of the implementation history that no linked event already accounts for; see
-:mod:`panmun.agreements.compliance`). An agreement's yearly count takes each piece once,
+:mod:`panmun.agreements.evidence`). An agreement's yearly count takes each piece once,
 however many of its provisions it bears on.
 """
 
@@ -16,8 +16,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from panmun.agreements.catalogue import list_agreements
-from panmun.agreements.compliance import compliance
-from panmun.agreements.scorecard import implementation_series, scorecard
+from panmun.agreements.evidence import compliance
+from panmun.agreements.scoring import implementation_series, scorecard
 from panmun.report.charts import to_svg
 from panmun.store.db import Store
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from panmun.environment.obstacles import obstacles
+from panmun.environment.obstacle_factors import obstacles
 from panmun.report.section import Section
 from panmun.store.db import Store
 

@@ -71,9 +71,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from panmun.agreements.scorecard import implementation_series
+from panmun.agreements.scoring import implementation_series
 from panmun.environment.indices import index as environment_index
-from panmun.environment.obstacles import CLOSURE_END_EVENT, CLOSURE_START_EVENT
+from panmun.environment.obstacle_factors import CLOSURE_END_EVENT, CLOSURE_START_EVENT
 from panmun.errors import InputError
 from panmun.kb.yamlio import LineList, YamlProblems, read_yaml, unit_interval_problem
 from panmun.months import month_range

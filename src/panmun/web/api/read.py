@@ -292,7 +292,7 @@ def agreement(agreement_id: str = Path(..., max_length=100, pattern=AGREEMENT_ID
 
 def _agreement(db: Store, agreement_id: str) -> dict:
     from panmun.agreements.catalogue import agreement_detail
-    from panmun.agreements.scorecard import scorecard
+    from panmun.agreements.scoring import scorecard
 
     head, provisions = _known("path.agreement_id", lambda: agreement_detail(db, agreement_id))
     states = scorecard(db, by="provision", agreement=agreement_id).table.set_index("provision")
@@ -337,7 +337,7 @@ def scorecard(at: IsoDate | None = Query(None, description="Date (YYYY-MM-DD); d
                                             description="Only this agreement"),
               request: Request = None, db: Store = Depends(store)) -> list[dict]:
     from panmun.agreements.catalogue import agreement_detail
-    from panmun.agreements.scorecard import scorecard as compute
+    from panmun.agreements.scoring import scorecard as compute
 
     if agreement is not None:
         _known("query.agreement", lambda: agreement_detail(db, agreement))
@@ -381,7 +381,7 @@ def events(since: IsoDate | None = Query(None, description="First date (YYYY-MM-
     from panmun.environment.events import list_events
 
     _ordered(since, until)
-    return records(list_events(db, start=since, end=until, actor=actor, type_=type, newest=limit))
+    return records(list_events(db, since=since, until=until, actor=actor, kind=type, newest=limit))
 
 
 class IndexPoint(BaseModel):

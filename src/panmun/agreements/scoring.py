@@ -200,16 +200,16 @@ def month_ends(start: dt.date, end: dt.date) -> list[dt.date]:
     return dates
 
 
-def implementation_series(store: Store, start: dt.date | str = "2018-01-01",
-                          end: dt.date | str | None = None,
+def implementation_series(store: Store, since: dt.date | str = "2018-01-01",
+                          until: dt.date | str | None = None,
                           by: Literal["agreement", "vector"] = "agreement",
                           agreements: Sequence[str] | None = None,
                           track: TrackChoice = "all") -> pd.DataFrame:
-    """Monthly implementation per agreement or vector from ``start`` to ``end`` (month ends),
+    """Monthly implementation per agreement or vector from ``since`` to ``until`` (month ends),
     over every agreement or only ``agreements``, and only the agreements on ``track``
     (default ``all``, as before tracks existed; pass ``track="peace-process"`` for the
     implementation index, see the module doc)."""
-    dates = month_ends(as_date(start), as_date(end))
+    dates = month_ends(as_date(since), as_date(until))
     states = provision_states(store, dates)
     if agreements is not None:
         states = states[states["agreement"].isin(list(agreements))]

@@ -442,13 +442,14 @@ def summarise(store: Store, detail: pd.DataFrame, freq: str, until: dt.date) -> 
     return out[columns]
 
 
-def compliance(store: Store, provision: str | None = None, since: dt.date | str | None = None,
+def compliance(store: Store, provision_id: str | None = None, since: dt.date | str | None = None,
                until: dt.date | str | None = None, freq: Freq = "year",
                rules: RuleSet | None = None, basis: Iterable[str] = BASES,
                source: str | None = None, match_days: int = MATCH_DAYS) -> Compliance:
     """Confirming and violating evidence per provision and period, and per event.
 
-    ``provision`` is a provision id (``cma-2018/1.2``) or an agreement id (``cma-2018``);
+    ``provision_id`` is a provision id (``cma-2018/1.2``) or an agreement id (``cma-2018``,
+    every provision of it);
     ``since``/``until`` bound the evidence dates (default: all, up to today); ``freq`` is
     the period of the summary; ``rules`` default to the built-in ones (:func:`load_rules`
     adds an overlay's); ``basis`` chooses rule-linked events, history moves or both;
@@ -458,7 +459,7 @@ def compliance(store: Store, provision: str | None = None, since: dt.date | str 
         raise InputError(f"--freq must be one of {', '.join(FREQS)}, not {freq!r}")
     rules = rules if rules is not None else load_rules()
     end = as_date(until, "--until")
-    detail = evidence(store, rules, provision=provision, since=since, until=end, basis=basis,
+    detail = evidence(store, rules, provision=provision_id, since=since, until=end, basis=basis,
                       source=source, match_days=match_days)
     summary = summarise(store, detail, freq, end)
     return Compliance(summary, detail, freq, as_date(since, "--since") if since is not None else None,

@@ -13,7 +13,7 @@ Four kinds, each with a threshold in :class:`AlertSettings`:
   rolling-origin forecasts (:mod:`panmun.environment.forecast`); the alert lists the
   events of the month before, which drive the history features;
 * ``violation``: an event the compliance rules link to a provision as a violation
-  (:mod:`panmun.agreements.compliance`, rule-linked events only), dated on or after
+  (:mod:`panmun.agreements.evidence`, rule-linked events only), dated on or after
   ``since``; one alert per event, naming every provision it violates.
 """
 
@@ -142,7 +142,7 @@ def _forecast_alerts(store: Store, start: dt.date, end: dt.date, s: AlertSetting
 
 
 def _violation_alerts(store: Store, start: dt.date, end: dt.date, s: AlertSettings) -> pd.DataFrame:
-    from panmun.agreements.compliance import compliance
+    from panmun.agreements.evidence import compliance
 
     detail = compliance(store, since=start, until=end, basis=("rule",)).detail
     if detail.empty:

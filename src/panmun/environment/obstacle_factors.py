@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from panmun.agreements.scorecard import implementation_series
+from panmun.agreements.scoring import implementation_series
 from panmun.dates import as_date
 from panmun.environment.indices import check_freq, index
 from panmun.ingest.engine import REGION_ACTORS
