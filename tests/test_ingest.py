@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 
 import panmun
+from panmun.codes import PLOVER_QUAD, cameo_codes, plover_for, quad_class
 from panmun.errors import InputError, StoreError
 from panmun.ingest import engine, fastpath
-from panmun.ingest.codes import PLOVER_QUAD, cameo_codes, plover_for, quad_class
 from panmun.ingest.formats import ACLED_CAMEO
 from panmun.ingest.layouts import GDELT1_COLUMNS, GDELT2_COLUMNS
 
@@ -137,7 +137,7 @@ def test_small_blocks_give_the_same_lines(store, monkeypatch):
 
 def test_interrupted_ingest_stores_nothing(store, monkeypatch):
     before = store.counts()
-    real = engine._Run.finish
+    real = engine.Run.finish
     calls = []
 
     def insert_then_die(self, source):  # the events go in, then the power goes
@@ -145,7 +145,7 @@ def test_interrupted_ingest_stores_nothing(store, monkeypatch):
         calls.append(1)
         raise KeyboardInterrupt("power cut")
 
-    monkeypatch.setattr(engine._Run, "finish", insert_then_die)
+    monkeypatch.setattr(engine.Run, "finish", insert_then_die)
     with pytest.raises(KeyboardInterrupt):
         panmun.ingest_file(store, "gdelt1", INGEST / "gdelt1_malformed.tsv")
     assert calls and store.counts() == before

@@ -9,8 +9,8 @@ from importlib import resources
 import pytest
 
 import panmun
+from panmun.kb.checks import TRACKED_AGREEMENTS
 from panmun.kb.schema import BUILTIN_AGREEMENTS, VECTORS
-from panmun.kb.validate import TRACKED_AGREEMENTS
 
 REQUIRED_AGREEMENTS = (
     "armistice-1953", "basic-agreement-1991", "denuclearization-declaration-1992", "six-party-2005",
@@ -78,7 +78,7 @@ def test_events_are_enough_and_their_codes_agree_with_the_tables(kb):
     years = {e.date.year for e, _ in kb.events}
     assert set(range(2017, 2026)) <= years
     # independent reading of the shipped GDELT CAMEO/Goldstein table
-    table = resources.files("panmun.ingest.codes") / "data" / "cameo_goldstein.tsv"
+    table = resources.files("panmun.codes") / "data" / "cameo_goldstein.tsv"
     with table.open(encoding="utf-8") as fh:
         rows = [r for r in csv.reader(fh, delimiter="\t") if r and not r[0].startswith("#")]
     goldstein = {r[0]: float(r[2]) for r in rows[1:]}

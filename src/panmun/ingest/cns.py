@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from panmun.codes import cameo_codes, plover_for, quad_class
 from panmun.errors import InputError
-from panmun.ingest.codes import cameo_codes, plover_for, quad_class
 from panmun.ingest.records import EVENT_COLUMNS, ReadResult, rejects_frame
 
 SOURCE = "cns-missiles"
@@ -84,7 +84,9 @@ def read_cns_missiles(path: Path | str, data: bytes | None = None) -> ReadResult
         raise InputError(f"{path}: line 1: not the CNS layout, missing column(s) {', '.join(missing)}")
     index = {name: i for i, name in enumerate(header)}
     goldstein = cameo_codes()[LAUNCH_CAMEO].goldstein
-    events, rejects, rows = [], [], 0
+    events: list[dict[str, object]] = []
+    rejects: list[tuple[int | None, str | None, str, str | None]] = []
+    rows = 0
     start = reader.line_num + 1
     for record in reader:
         line, start = start, reader.line_num + 1

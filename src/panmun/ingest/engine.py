@@ -21,7 +21,6 @@ import csv
 import datetime as dt
 import getpass
 import io
-import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
@@ -32,17 +31,24 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from panmun.codes import code_tables
 from panmun.errors import InputError, NotFoundError, StoreError
 from panmun.ingest import cns, fastpath
-from panmun.ingest.codes import code_tables
-from panmun.ingest.formats import FORMAT_NAMES, FORMATS, Format, lit, q
+from panmun.ingest.formats import (
+    FORMAT_NAMES,
+    FORMATS,
+    REGION_ACTORS,
+    Format,
+    inline_normalised,
+    lit,
+    q,
+    referenced_fields,
+    sql_list,
+)
 from panmun.ingest.records import EVENT_COLUMNS
 from panmun.ingest.textio import line_batches, open_members
 from panmun.store.db import Store
 
-#: Actors whose events panmun keeps by default: the peninsula, its neighbours, and the
-#: organisations acting on it (CAMEO's UNO for the UN, IAEA, the UN Command).
-REGION_ACTORS: tuple[str, ...] = ("KOR", "PRK", "USA", "CHN", "JPN", "RUS", "UNO", "IAEA", "UNC")
 CSV_BATCH = 50_000
 RAW_LIMIT = 500   # characters of a rejected line kept for the analyst to see
 MEMORY_LIMIT = "256MB"   # DuckDB's working memory during an ingest; beyond it, it spills to disk
@@ -109,7 +115,7 @@ def _ingest(store: Store, fmt: str, path: Path, all_actors: bool, who: str | Non
             [fmt, str(path.resolve()), path.stat().st_size, _now(), all_actors,
              who or getpass.getuser()]).fetchall()[0][0]
         summary = IngestSummary(ingest_id, fmt, str(path))
-        run = _Run(con, summary, fmt, all_actors)
+        run = Run(con, summary, fmt, all_actors)
         if fmt == "cns-missiles":
             run.cns(path, progress)
         else:
@@ -140,7 +146,8 @@ def _ingest(store: Store, fmt: str, path: Path, all_actors: bool, who: str | Non
 
 def list_rejects(store: Store, file: str | None = None, ingest_id: int | None = None) -> pd.DataFrame:
     """Rejected rows with file, line, field and reason; by default those of each file's last ingest."""
-    where, params = ["TRUE"], []
+    where = ["TRUE"]
+    params: list[int | str] = []
     if ingest_id is not None:
         where.append("r.ingest_id = ?")
         params.append(ingest_id)
@@ -179,14 +186,15 @@ def _register_code_tables(con: duckdb.DuckDBPyConnection) -> None:
         con.unregister("_codes_in")
 
 
-class _Run:
-    """The state of one file's ingest: the connection, the summary, the format's SQL."""
+class Run:
+    """The state of one file's ingest: the connection, the summary, the format's SQL
+    (:mod:`panmun.ingest.fastpath` works on it too)."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, summary: IngestSummary, fmt: str,
                  all_actors: bool):
         self.con, self.summary, self.fmt, self.all_actors = con, summary, fmt, all_actors
         self._kept_ready = False
-        self._in_region = 0
+        self.in_region = 0           # rows of the region kept so far (stored or not)
         self.fast_inserted = False   # the fast path has inserted rows into events (ingest.fastpath)
 
     # --- tab-separated and CSV formats --------------------------------------------
@@ -206,13 +214,13 @@ class _Run:
         for batch in line_batches(stream):
             text = batch.text
             for line, raw in batch.bad_utf8:
-                self._reject(name, line, None, "not UTF-8 text", raw.decode("utf-8", "replace"))
+                self.reject(name, line, None, "not UTF-8 text", raw.decode("utf-8", "replace"))
             if spec.header and header is None:
                 header, text = self._take_header(spec, name, batch)
             columns = list(header) if header is not None else list(spec.columns)
             table = pa.table({"line": batch.lines, "text": text})
             self.summary.blank_lines += int(pc.sum(pc.equal(text, "")).as_py() or 0)
-            self._process(spec, name, table, columns, split=True)
+            self.process(spec, name, table, columns, split=True)
             if progress:
                 progress(batch.nbytes, self.summary.rows)
 
@@ -256,7 +264,7 @@ class _Run:
             era = "post-March-2023" if "disorder_type" in header else "pre-March-2023"
             self.summary.notes.append(f"ACLED column set: {era}")
         width = len(header)
-        rows: list[list[str | None]] = []
+        rows: list[list[int | str | None]] = []
         start = reader.line_num + 1
         for record in reader:
             line, start = start, reader.line_num + 1
@@ -265,7 +273,7 @@ class _Run:
                 continue
             raw = ",".join(record)
             if _has_surrogates(raw):
-                self._reject(name, line, None, "not UTF-8 text", raw.encode("utf-8", "surrogateescape")
+                self.reject(name, line, None, "not UTF-8 text", raw.encode("utf-8", "surrogateescape")
                              .decode("utf-8", "replace"))
                 continue
             fields = (record + [None] * width)[:width]
@@ -280,14 +288,14 @@ class _Run:
             return
         columns = ["line", "text", "nf", *header]
         data = {c: [r[i] for r in rows] for i, c in enumerate(columns)}
-        for missing in sorted(_referenced_fields(spec) - set(header)):   # optional columns left out
+        for missing in sorted(referenced_fields(spec) - set(header)):   # optional columns left out
             data[missing] = [None] * len(rows)
         table = pa.table({c: pa.array(v, type=pa.int64() if c in ("line", "nf") else pa.string())
                           for c, v in data.items()})
-        self._process(spec, name, table, header, split=False)
+        self.process(spec, name, table, header, split=False)
 
     # --- one block: parse, check, filter, insert ---------------------------------
-    def _process(self, spec: Format, name: str, table: pa.Table, columns: list[str], split: bool) -> None:
+    def process(self, spec: Format, name: str, table: pa.Table, columns: list[str], split: bool) -> None:
         con = self.con
         con.register("_chunk", table)
         try:
@@ -318,7 +326,7 @@ class _Run:
         """Move the region's rows of ``_valid`` into ``_kept``; count the others as skipped."""
         con = self.con
         region = "TRUE" if self.all_actors else \
-            f"(actor1 IN {_sql_list(REGION_ACTORS)} OR actor2 IN {_sql_list(REGION_ACTORS)})"
+            f"(actor1 IN {sql_list(REGION_ACTORS)} OR actor2 IN {sql_list(REGION_ACTORS)})"
         cols = ", ".join(["line", *(c for c in EVENT_COLUMNS if c not in ("source", "line"))])
         if not self._kept_ready:
             con.execute(f"CREATE OR REPLACE TEMP TABLE _kept AS SELECT {cols} FROM _valid LIMIT 0")
@@ -326,7 +334,7 @@ class _Run:
         valid = con.execute("SELECT count(*) FROM _valid").fetchall()[0][0]
         kept = con.execute(f"INSERT INTO _kept SELECT {cols} FROM _valid WHERE {region}").fetchall()[0][0]
         self.summary.skipped_region += valid - kept
-        self._in_region += kept
+        self.in_region += kept
 
     def finish(self, source: str) -> None:
         """Store the kept rows not stored before, one row per source id.
@@ -367,7 +375,7 @@ class _Run:
             con.execute("DROP TABLE _kept")
         stored = con.execute("SELECT count(*) FROM events WHERE ingest_id = ?", [ingest_id]).fetchall()[0][0]
         self.summary.events += stored
-        self.summary.skipped_stored += self._in_region - stored
+        self.summary.skipped_stored += self.in_region - stored
 
     # --- the CNS layout (small files, quoted multi-line fields) ------------------
     def cns(self, path: Path, progress: Progress | None) -> None:
@@ -376,7 +384,7 @@ class _Run:
         except ValueError as exc:
             raise InputError(str(exc)) from exc
         for r in result.rejects.itertuples():
-            self._reject(str(path), r.line, r.field, r.reason, r.raw)
+            self.reject(str(path), r.line, r.field, r.reason, r.raw)
         self.summary.rows += result.rows - len(result.rejects)
         frame = result.events[list(EVENT_COLUMNS)]
         self.con.register("_cns", frame)
@@ -389,7 +397,7 @@ class _Run:
         if progress:
             progress(path.stat().st_size, self.summary.rows)
 
-    def _reject(self, file: str, line: int | None, field_: str | None, reason: str, raw: str | None) -> None:
+    def reject(self, file: str, line: int | None, field_: str | None, reason: str, raw: str | None) -> None:
         self.con.execute(
             "INSERT INTO rejects (ingest_id, file, line, field, reason, raw) VALUES (?, ?, ?, ?, ?, ?)",
             [self.summary.ingest_id, file, line, field_, reason, (raw or "")[:RAW_LIMIT]])
@@ -417,28 +425,13 @@ def _drop_repeated_ids(con: duckdb.DuckDBPyConnection, ingest_id: int) -> None:
                     [ingest_id])
 
 
-def _sql_list(values: Iterable[str]) -> str:
-    return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"
-
-
-_NORMALISED_REF = re.compile(r"\bn\.(\w+)")
-_QUOTED_FIELD = re.compile(r'r\."((?:[^"]|"")+)"|\br\.(\w+)')
-
-
-def _referenced_fields(spec: Format) -> set[str]:
-    """Names of the raw fields (``r."Name"`` or ``r.name``) the format's SQL uses."""
-    text = " ".join([*spec.expressions.values(), *spec.joins,
-                     *(c.bad for c in spec.checks), *(c.reason for c in spec.checks)])
-    return {(quoted.replace('""', '"') if quoted else plain) for quoted, plain in _QUOTED_FIELD.findall(text)}
-
-
 def _staged_sql(spec: Format, columns: list[str], split: bool) -> str:
     """The SELECT that parses one block and gives every row its normalised fields and verdict."""
     def normalised(sql: str) -> str:   # n.<column> in a check means that column's expression
-        return _NORMALISED_REF.sub(lambda m: f"({spec.expressions[m.group(1)]})", sql)
+        return inline_normalised(sql, spec.expressions)
 
     if split:   # only the fields the format's SQL refers to: splitting is cheap, copying is not
-        used = _referenced_fields(spec)
+        used = referenced_fields(spec)
         fields = ", ".join(f"f[{i + 1}] AS {q(c)}" for i, c in enumerate(columns) if c in used)
         first = columns[0]
         headed = spec.header or first == "GLOBALEVENTID"   # a GDELT file saved with its header

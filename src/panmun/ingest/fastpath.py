@@ -37,14 +37,13 @@ Every other row is counted, not numbered: ``rows`` is the number of non-blank li
 the rows neither inserted nor handed to the line path are ``skipped_region``; so
 ``rows = events + rejects + skipped`` holds exactly. Rows whose source id an earlier
 ingest stored, and second rows of an id the file repeats, are removed in
-``_Run.finish`` (when a file holds one GLOBALEVENTID twice, the fast path keeps one of
+``Run.finish`` (when a file holds one GLOBALEVENTID twice, the fast path keeps one of
 them; the line path keeps the first).
 """
 
 from __future__ import annotations
 
 import gzip
-import re
 import threading
 import zipfile
 from pathlib import Path
@@ -55,12 +54,20 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from panmun.ingest.formats import Format, lit, q
+from panmun.ingest.formats import (
+    REGION_ACTORS,
+    Format,
+    inline_normalised,
+    lit,
+    q,
+    referenced_fields,
+    sql_list,
+)
 from panmun.ingest.records import EVENT_COLUMNS
 from panmun.ingest.textio import line_batches, open_members
 
 if TYPE_CHECKING:   # pragma: no cover
-    from panmun.ingest.engine import Progress, _Run
+    from panmun.ingest.engine import Progress, Run
 
 #: Files larger than this (bytes on disk) take the fast path; tests lower it to 0.
 FAST_PATH_BYTES = 64 << 20
@@ -101,7 +108,6 @@ FAST_JOIN = f'LEFT JOIN {FAST_CODES} c ON c.code = r."EventCode"'
 #: holds a space goes to the line path.
 SPACED_FIELDS = ("GLOBALEVENTID", "Actor1CountryCode", "Actor1KnownGroupCode", "Actor2CountryCode",
                  "Actor2KnownGroupCode")
-_NORMALISED_REF = re.compile(r"\bn\.(\w+)")
 
 
 class NotForFastPath(Exception):
@@ -286,7 +292,7 @@ class _PrepassThread(threading.Thread):
         return self.counts
 
 
-def ingest(run: _Run, spec: Format, path: Path, progress: Progress | None) -> None:
+def ingest(run: Run, spec: Format, path: Path, progress: Progress | None) -> None:
     """Ingest ``path`` by the fast path; :class:`NotForFastPath` if DuckDB's reader cannot
     place its lines (the caller rolls back and uses the line path)."""
     con, name, summary = run.con, str(path), run.summary
@@ -328,12 +334,12 @@ def ingest(run: _Run, spec: Format, path: Path, progress: Progress | None) -> No
     summary.rows += fast_rows
     summary.blank_lines += counts.blank
     summary.skipped_region += fast_rows - inserted
-    run._in_region += inserted
+    run.in_region += inserted
     run.fast_inserted = True
     for line, raw in counts.bad:
-        run._reject(name, line, None, "not UTF-8 text", raw.decode("utf-8", "replace"))
+        run.reject(name, line, None, "not UTF-8 text", raw.decode("utf-8", "replace"))
     if exact is not None and len(exact):
-        run._process(spec, name, exact, list(spec.columns), split=True)
+        run.process(spec, name, exact, list(spec.columns), split=True)
 
 
 class _HandOver:
@@ -355,11 +361,11 @@ class _HandOver:
         return pa.array(np.zeros(len(rid), dtype=bool))
 
 
-def _insert(run: _Run, spec: Format, path: Path) -> tuple[int, set[str]]:
+def _insert(run: Run, spec: Format, path: Path) -> tuple[int, set[str]]:
     """One streaming DuckDB statement: the region's good rows of ``path`` into ``events``.
 
     Returns the number of rows inserted and the ids handed to the line path. Rows already
-    stored, and ids the file repeats, are removed afterwards by ``_Run.finish``.
+    stored, and ids the file repeats, are removed afterwards by ``Run.finish``.
     """
 
     con = run.con
@@ -367,7 +373,7 @@ def _insert(run: _Run, spec: Format, path: Path) -> tuple[int, set[str]]:
     first_nf = _first_line_fields(path)
     if first_nf in spec.field_counts:   # GDELT 1.0: read as the first line's layout
         columns = columns[:first_nf]
-    used = _used_fields(spec) | {columns[0]}
+    used = referenced_fields(spec) | {columns[0]}
     projection = ", ".join(q(c) if c in columns else f"NULL::{READER_TYPES.get(c, 'VARCHAR')} AS {q(c)}"
                            for c in spec.columns if c in used)
     types = "{" + ", ".join(f"'{c}': '{READER_TYPES.get(c, 'VARCHAR')}'" for c in columns) + "}"
@@ -377,8 +383,10 @@ def _insert(run: _Run, spec: Format, path: Path) -> tuple[int, set[str]]:
               f"rejects_table='_fp_rejects', "
               f"rejects_scan='_fp_rejects_scan'{compression})")
     hand_over = _HandOver()
+    # duckdb's stubs take only the PythonUDFType enum, whose module differs across duckdb
+    # versions (duckdb.functional, duckdb.func); the string "arrow" works at runtime in all
     con.create_function(_HandOver.NAME, hand_over, [duckdb.sqltype("VARCHAR")], duckdb.sqltype("BOOLEAN"),
-                        type="arrow", side_effects=True)
+                        type="arrow", side_effects=True)  # type: ignore[call-overload]
     con.execute("DROP TABLE IF EXISTS _fp_rejects")
     con.execute("DROP TABLE IF EXISTS _fp_rejects_scan")
     con.execute(FAST_CODES_SQL)
@@ -398,11 +406,6 @@ def _insert(run: _Run, spec: Format, path: Path) -> tuple[int, set[str]]:
     return inserted, hand_over.ids
 
 
-def _used_fields(spec: Format) -> set[str]:
-    from panmun.ingest.engine import _referenced_fields
-    return _referenced_fields(spec)
-
-
 def _insert_sql(spec: Format, id_field: str, projection: str, reader: str, all_actors: bool) -> str:
     """The statement inserting the region's good rows of ``reader`` into ``events``.
 
@@ -411,19 +414,13 @@ def _insert_sql(spec: Format, id_field: str, projection: str, reader: str, all_a
     above the reader and computes the other columns (summary, URL, location ...) only for
     the rows it keeps.
     """
-    from panmun.ingest.engine import REGION_ACTORS, _sql_list
-
     expressions = dict(spec.expressions, **FAST_EXPRESSIONS)
-
-    def inlined(sql: str) -> str:   # n.<column> means that column's expression
-        return _NORMALISED_REF.sub(lambda m: f"({expressions[m.group(1)]})", sql)
-
     rid = f"r.{q(id_field)}"
     handed = [f"coalesce({rid} = {lit(id_field)}, FALSE)"]           # a header line
-    handed += [f"({inlined(c.bad)})" for c in spec.checks]             # a check rejects it
+    handed += [f"({inline_normalised(c.bad, expressions)})" for c in spec.checks]   # a check rejects it
     handed += [f"contains(r.{q(f)}, ' ')" for f in SPACED_FIELDS]      # the line path strips it
     region = "TRUE" if all_actors else " OR ".join(
-        f"({expressions[a]}) IN {_sql_list(REGION_ACTORS)}" for a in ("actor1", "actor2"))
+        f"({expressions[a]}) IN {sql_list(REGION_ACTORS)}" for a in ("actor1", "actor2"))
     cols = [c for c in EVENT_COLUMNS if c not in ("source", "line")]
     return f"""INSERT INTO events (id, origin, source, line, ingest_id, {", ".join(cols)})
                SELECT {lit(spec.name + ':')} || ({expressions['source_id']}), {lit('ingest:' + spec.name)},

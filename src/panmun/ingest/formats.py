@@ -15,7 +15,7 @@ Mapping notes (approximations are stated, not hidden):
   Goldstein-scale value); quad class from the CAMEO root.
 * POLECAT: PLOVER-coded, no CAMEO code; quad class from the crosswalk's grouping and a
   Goldstein-scale value equal to the mean weight of the CAMEO codes mapped to that
-  PLOVER event (``ingest.codes.plover_goldstein``).
+  PLOVER event (``panmun.codes.plover_goldstein``).
 * ACLED: event types mapped to the nearest CAMEO code (``ACLED_CAMEO``); types without
   one (e.g. "Headquarters or base established") are kept without a code. Actor 1 is
   the state named in "Military/Police Forces of X", else the country of the location.
@@ -23,6 +23,8 @@ Mapping notes (approximations are stated, not hidden):
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from panmun.ingest.layouts import (
@@ -51,6 +53,10 @@ ACLED_CAMEO: dict[tuple[str, str | None], str] = {
     ("Strategic developments", "Looting/property destruction"): "171",
 }
 
+#: Actors whose events panmun keeps by default: the peninsula, its neighbours, and the
+#: organisations acting on it (CAMEO's UNO for the UN, IAEA, the UN Command).
+REGION_ACTORS: tuple[str, ...] = ("KOR", "PRK", "USA", "CHN", "JPN", "RUS", "UNO", "IAEA", "UNC")
+
 _QUAD_FROM_CAMEO = """CASE WHEN {c} IS NULL THEN NULL
     WHEN left({c}, 2) <= '05' THEN 1 WHEN left({c}, 2) <= '08' THEN 2
     WHEN left({c}, 2) <= '13' THEN 3 ELSE 4 END"""
@@ -64,6 +70,21 @@ def q(name: str) -> str:
 def lit(text: str) -> str:
     """A Python string as an SQL literal."""
     return "'" + text.replace("'", "''") + "'"
+
+
+def sql_list(values: Iterable[str]) -> str:
+    """Python strings as a parenthesised list of SQL literals, for ``IN``."""
+    return "(" + ", ".join(lit(v) for v in values) + ")"
+
+
+_NORMALISED_REF = re.compile(r"\bn\.(\w+)")
+_QUOTED_FIELD = re.compile(r'r\."((?:[^"]|"")+)"|\br\.(\w+)')
+
+
+def inline_normalised(sql: str, expressions: dict[str, str]) -> str:
+    """``sql`` (a check) with each ``n.<column>``, a normalised column, replaced by that
+    column's expression in ``expressions``."""
+    return _NORMALISED_REF.sub(lambda m: f"({expressions[m.group(1)]})", sql)
 
 
 @dataclass(frozen=True)
@@ -90,6 +111,13 @@ class Format:
     expressions: dict[str, str] = field(default_factory=dict)
     joins: tuple[str, ...] = ()
     checks: tuple[Check, ...] = ()
+
+
+def referenced_fields(spec: Format) -> set[str]:
+    """Names of the raw fields (``r."Name"`` or ``r.name``) the format's SQL uses."""
+    text = " ".join([*spec.expressions.values(), *spec.joins,
+                     *(c.bad for c in spec.checks), *(c.reason for c in spec.checks)])
+    return {(quoted.replace('""', '"') if quoted else plain) for quoted, plain in _QUOTED_FIELD.findall(text)}
 
 
 def _date_check(column: str, expr: str = "n.date") -> tuple[Check, Check]:

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, TypeAlias
 
 import numpy as np
 import pyarrow as pa
@@ -23,6 +24,8 @@ import pyarrow.csv as pacsv
 
 BLOCK_SIZE = 16 << 20   # bytes per block handed to the parser
 _NO_DELIMITER = "\x1f"  # ASCII unit separator: never in the event files panmun reads
+# zip members and plain files are IO[bytes]; gzip streams are BufferedIOBase
+BinaryStream: TypeAlias = "IO[bytes] | io.BufferedIOBase"
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,7 @@ class LineBatch:
 
 
 @contextmanager
-def open_members(path: Path) -> Iterator[list[tuple[str, io.BufferedIOBase]]]:
+def open_members(path: Path) -> Iterator[list[tuple[str, BinaryStream]]]:
     """The binary streams of a file: itself, its gzip content, or every file in a zip.
 
     Each comes with the name to report in rejects (``archive.zip:member.tsv``).
@@ -44,7 +47,8 @@ def open_members(path: Path) -> Iterator[list[tuple[str, io.BufferedIOBase]]]:
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
             names = [i.filename for i in archive.infolist() if not i.is_dir()]
-            streams = [(f"{path}:{name}", archive.open(name)) for name in names]
+            streams: list[tuple[str, BinaryStream]] = [
+                (f"{path}:{name}", archive.open(name)) for name in names]
             try:
                 yield streams
             finally:
@@ -61,7 +65,7 @@ def open_members(path: Path) -> Iterator[list[tuple[str, io.BufferedIOBase]]]:
             yield [(str(path), raw)]
 
 
-def line_batches(stream: io.BufferedIOBase, block_size: int = BLOCK_SIZE) -> Iterator[LineBatch]:
+def line_batches(stream: BinaryStream, block_size: int = BLOCK_SIZE) -> Iterator[LineBatch]:
     """Numbered lines of a binary stream, one Arrow batch per block."""
     reader = pacsv.open_csv(
         stream,

@@ -2,8 +2,9 @@
 
 A folder has the layout described in ``kb/data/README.md``. :func:`read_folder` parses
 every file, checks each record against its schema and remembers where each record
-came from (file and line), so the cross-checks in :mod:`panmun.kb.validate` can point
-at the place too. Nothing here touches the store.
+came from (file and line), so the cross-checks in :mod:`panmun.kb.checks` can point
+at the place too; :func:`load_kb` and :func:`load_overlay` run both. Nothing here touches
+the store.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 import pydantic
 
 from panmun.errors import Problem, ValidationError
+from panmun.kb.checks import check, position_key
 from panmun.kb.files import builtin_root, digest_update, folder_files
 from panmun.kb.schema import (
     ActorsFile,
@@ -28,7 +30,7 @@ from panmun.kb.schema import (
     Source,
     StepsFile,
 )
-from panmun.kb.yamlio import YamlProblems, line_of, read_yaml
+from panmun.kb.yamlio import LineDict, YamlProblems, line_of, read_yaml
 
 #: Sub-folders of a knowledge-base folder (:data:`panmun.kb.files.SECTION_NAMES`) and the schema
 #: of the files they hold.
@@ -124,11 +126,6 @@ class KnowledgeBase:
         return found[0] if found else None
 
 
-def position_key(position) -> str:
-    """The id by which a coding names a knowledge-base position: ``<actor>/<topic>/<date>``."""
-    return f"{position.actor}/{position.topic}/{position.date.isoformat()}"
-
-
 def _display(path: Path, root: Path) -> str:
     try:
         return str(path.relative_to(root.parent))
@@ -192,6 +189,7 @@ def _read_records(kb: KnowledgeBase, section: str, data, file: str, stem: str) -
     if not isinstance(data, dict):
         return [Problem(file, getattr(data, "line", 1) or 1, None,
                         "expected a mapping at the top of the file (see kb/data/README.md)")]
+    assert isinstance(data, LineDict)  # read_yaml builds every mapping as a LineDict
     problems: list[Problem] = []
     try:
         record = schema.model_validate(dict(data))
@@ -199,6 +197,7 @@ def _read_records(kb: KnowledgeBase, section: str, data, file: str, stem: str) -
         # pydantic reports every error of the file at once; the file's records are not kept
         return _schema_problems(exc, data, file)
     if section == "agreements":
+        assert isinstance(record, Agreement)  # SECTIONS["agreements"] is Agreement
         if record.id != stem:
             problems.append(Problem(file, data.key_lines.get("id"), "id",
                                     f"agreement id {record.id!r} must match the file name {stem!r}.yaml"))
@@ -211,32 +210,39 @@ def _read_records(kb: KnowledgeBase, section: str, data, file: str, stem: str) -
             kb.where[("provision", record.provision_id(prov.article))] = _where(
                 file, data, ("provisions", i))
     elif section == "implementation":
+        assert isinstance(record, ImplementationFile)  # SECTIONS["implementation"] is ImplementationFile
         if record.agreement != stem:
             problems.append(Problem(file, data.key_lines.get("agreement"), "agreement",
                                     f"agreement {record.agreement!r} must match the file name {stem!r}.yaml"))
         for i, change in enumerate(record.changes):
             kb.changes.append((record.agreement, change, _where(file, data, ("changes", i))))
     elif section == "events":
+        assert isinstance(record, EventsFile)  # SECTIONS["events"] is EventsFile
         for i, event in enumerate(record.events):
             kb.events.append((event, _where(file, data, ("events", i))))
     elif section == "actors":
+        assert isinstance(record, ActorsFile)  # SECTIONS["actors"] is ActorsFile
         for i, actor in enumerate(record.actors):
             kb.actors.append((actor, _where(file, data, ("actors", i))))
         for i, pos in enumerate(record.positions):
             kb.positions.append((pos, _where(file, data, ("positions", i))))
     elif section == "rules":
+        assert isinstance(record, RulesFile)  # SECTIONS["rules"] is RulesFile
         for i, zone in enumerate(record.zones):
             kb.zones.append((zone, _where(file, data, ("zones", i))))
         for i, rule in enumerate(record.rules):
             kb.rules.append((rule, _where(file, data, ("rules", i)),
                              _where(file, data, ("rules", i, "match"))))
     elif section == "measures":
+        assert isinstance(record, MeasuresFile)  # SECTIONS["measures"] is MeasuresFile
         for i, measure in enumerate(record.measures):
             kb.measures.append((measure, _where(file, data, ("measures", i))))
     elif section == "steps":
+        assert isinstance(record, StepsFile)  # SECTIONS["steps"] is StepsFile
         for i, step in enumerate(record.steps):
             kb.steps.append((step, _where(file, data, ("steps", i))))
     elif section == "sources":
+        assert isinstance(record, PublishersFile)  # SECTIONS["sources"] is PublishersFile
         for i, publisher in enumerate(record.publishers):
             kb.publishers.append((publisher, _where(file, data, ("publishers", i))))
     elif section == "issues":
@@ -251,8 +257,6 @@ def load_kb() -> KnowledgeBase:
 
     Raises :class:`~panmun.errors.ValidationError` if the shipped data is inconsistent.
     """
-    from panmun.kb.validate import check
-
     kb, problems = read_folder(builtin_root(), builtin=True)
     problems += check(kb)
     if problems:
@@ -266,8 +270,6 @@ def load_overlay(path: Path | str, base: KnowledgeBase | None = None) -> Knowled
     Overlay records may refer to built-in ones (e.g. a status change of ``cma-2018/1.3``)
     but may not redefine them. Raises :class:`~panmun.errors.ValidationError`.
     """
-    from panmun.kb.validate import check
-
     base = base if base is not None else load_kb()
     kb, problems = read_folder(Path(path))
     problems += check(kb, base=base)

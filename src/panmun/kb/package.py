@@ -23,6 +23,7 @@ import datetime as dt
 import hashlib
 import json
 from pathlib import Path
+from typing import TypedDict
 
 from panmun._version import __version__
 from panmun.kb.loader import KnowledgeBase, load_kb
@@ -33,10 +34,16 @@ LICENSE_NOTE = ("Summaries and codings: the panmun project. Facts are sourced pe
                 "Alliance crosswalk (CC BY-SA 4.0).")
 
 
+class _Format(TypedDict):
+    """Keyword arguments of :func:`_f` that set only the field's ``format``."""
+
+    format: str
+
+
 def _f(name: str, type_: str = "string", required: bool = False, format: str | None = None,
        **constraints) -> dict:
     """A Table Schema field; ``format`` is a property of the field, the rest are constraints."""
-    field = {"name": name, "type": type_}
+    field: dict[str, object] = {"name": name, "type": type_}
     if format:
         field["format"] = format
     if required:
@@ -89,7 +96,7 @@ def _tables(kb: KnowledgeBase) -> dict[str, tuple[list[dict], dict]]:
                           "stance": p.stance, "source_url": p.source.url,
                           "source_date": p.source.date.isoformat() if p.source.date else "",
                           "source_title": p.source.title or "", "note": p.note or ""})
-    url = {"format": "uri"}
+    url: _Format = {"format": "uri"}
     return {
         "agreements": (agreements, {"fields": [
             _f("id", required=True, unique=True), _f("title", required=True), _f("short_title"),
@@ -209,7 +216,7 @@ DIGEST_SUFFIX = ".sha256"
 def _step_schema() -> dict:
     """Table schema of the roadmap steps: lists ';'-joined, mappings as JSON, keys to measures
     and provisions."""
-    url = {"format": "uri"}
+    url: _Format = {"format": "uri"}
     return {"fields": [
         _f("id", required=True, unique=True), _f("name", required=True), _f("actors", required=True),
         _f("vector", required=True, enum=list(VECTORS)),

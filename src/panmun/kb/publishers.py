@@ -12,12 +12,16 @@ of kind ``other``.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel
 
 from panmun.errors import Problem
 from panmun.kb.schema import Publisher, Source
+
+if TYPE_CHECKING:
+    from panmun.kb.loader import Where
 
 
 def host_of(url: str) -> str:
@@ -69,7 +73,7 @@ def _is_own_record(item: BaseModel) -> bool:
     return isinstance(item, Provision)
 
 
-def records(kb) -> Iterator[tuple[BaseModel, object]]:
+def records(kb) -> Iterator[tuple[BaseModel, Where]]:
     """Every record of a knowledge base with its place (Where)."""
     for agreement in kb.agreements.values():
         yield agreement, kb.where[("agreement", agreement.id)]

@@ -1,7 +1,9 @@
 """The store: one DuckDB file holding the knowledge base, analysts' updates and the audit log.
 
 By default the file lives in the user's data directory (platformdirs); ``PANMUN_DB`` or
-an explicit path overrides it. The built-in knowledge base is loaded on first use.
+an explicit path overrides it. :func:`connect` opens a file and migrates it, loading
+nothing; :func:`panmun.store.opening.open_store` also loads the built-in knowledge base
+on first use.
 """
 
 from __future__ import annotations
@@ -114,14 +116,4 @@ def connect(path: Path | str | None = None) -> Store:
         except StoreError:
             con.close()
             raise
-    return store
-
-
-def open_store(path: Path | str | None = None, *, load_builtin: bool = True) -> Store:
-    """Open the store, migrating it and loading the built-in knowledge base on first use."""
-    store = connect(path)
-    if load_builtin:
-        from panmun.store.load import ensure_builtin
-
-        ensure_builtin(store)
     return store

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from panmun.codes import quad_class
 from panmun.errors import StoreError
 from panmun.kb.files import builtin_root, folder_digest
 from panmun.store.db import Store
@@ -41,10 +42,9 @@ def _sources_json(sources) -> str:
     return json.dumps([s.model_dump(mode="json", exclude_none=True) for s in sources], ensure_ascii=False)
 
 
-def _frames(kb: KnowledgeBase, origin: str) -> dict[str, pd.DataFrame]:
+def record_frames(kb: KnowledgeBase, origin: str) -> dict[str, pd.DataFrame]:
+    """The records of ``kb`` as one DataFrame per store table, their rows marked ``origin``."""
     import pandas as pd
-
-    from panmun.ingest.codes import quad_class
 
     agreements, provisions = [], []
     for a in kb.agreements.values():
@@ -113,11 +113,11 @@ def _refuse_stored_event_ids(con) -> None:
 
 def write_records(store: Store, kb: KnowledgeBase, origin: str, who: str, path: str | None) -> dict:
     """Replace the rows of ``origin`` with the records of ``kb``, in one transaction."""
-    frames = _frames(kb, origin)
+    frames = record_frames(kb, origin)
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     try:
         with store.transaction() as con:
-            _replace(con, frames, origin, who, path, kb.digest, now)
+            replace_origin(con, frames, origin, who, path, kb.digest, now)
     except duckdb.Error as exc:
         raise StoreError(f"loading {path or origin} into the store failed, nothing was written: {exc}",
                          hint="Run `panmun kb validate` on the folder; if it passes, report this "
@@ -125,8 +125,8 @@ def write_records(store: Store, kb: KnowledgeBase, origin: str, who: str, path: 
     return {k: len(v) for k, v in frames.items()}
 
 
-def _replace(con, frames: dict[str, pd.DataFrame], origin: str, who: str, path: str | None,
-             digest: str, now: dt.datetime) -> None:
+def replace_origin(con, frames: dict[str, pd.DataFrame], origin: str, who: str, path: str | None,
+                   digest: str, now: dt.datetime) -> None:
     """Delete the rows of ``origin`` and insert ``frames`` (inside the caller's transaction)."""
     for table in ("status_changes", "positions", "events", "provisions", "agreements", "actors"):
         con.execute(f"DELETE FROM {table} WHERE origin = ?", [origin])
@@ -164,7 +164,7 @@ def ensure_builtin(store: Store, kb: KnowledgeBase | None = None) -> LoadResult:
     if kb is None and loaded == folder_digest(builtin_root()):
         return LoadResult(BUILTIN_ORIGIN, False, {})
     if kb is None:
-        from panmun.kb.loader import load_kb
+        from panmun.kb.loader import load_kb  # here, not at the top: parsing needs pydantic
 
         kb = load_kb()
     if loaded == kb.digest:

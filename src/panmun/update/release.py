@@ -228,10 +228,10 @@ def check_digests(path: Path, source: str, published: str | None) -> Release:
 def release_records(release: Release):
     """Steps 3 and 4: the release's rows checked and rebuilt as knowledge-base records, checked
     with the installed records the analyses read beside them. Raises :class:`PackageError`."""
+    from panmun.kb.checks import check
     from panmun.kb.files import builtin_root
     from panmun.kb.loader import KnowledgeBase, read_folder
     from panmun.kb.package import table_schemas
-    from panmun.kb.validate import check
 
     schemas = table_schemas()
     tables: dict[str, list[Row]] = {}
@@ -424,7 +424,9 @@ def load_release(store: Store, release: Release, *, allow_older: bool = False, w
 
     # the loader's own mapping of records to rows and its replacement of an origin, run inside
     # this transaction so that the release, its audit row and its kb_releases row go in together
-    from panmun.store.load import BUILTIN_ORIGIN, _frames, _replace, ensure_builtin
+    from panmun.store.load import BUILTIN_ORIGIN, ensure_builtin
+    from panmun.store.load import record_frames as _frames
+    from panmun.store.load import replace_origin as _replace
 
     ensure_builtin(store)
     previous, loaded_digest = current_release(store)

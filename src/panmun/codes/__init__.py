@@ -1,8 +1,9 @@
 """Code tables: CAMEO event codes with Goldstein weights, the CAMEO->PLOVER crosswalk, ISO 3166.
 
-The one place for these tables: the ingest readers use them to give CAMEO-coded and
-PLOVER-coded sources one continuous series, and the knowledge-base validator checks the
-curated events against them. Sources and licences are in ``ingest/codes/data/SOURCE.txt``.
+The one place for these tables, in the bottom layer so that every layer may use them: the
+ingest readers use them to give CAMEO-coded and PLOVER-coded sources one continuous series,
+the knowledge-base checks hold the curated events against them, and the store derives quad
+classes from them. Sources and licences are in ``codes/data/SOURCE.txt``.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ class CameoCode:
 
 
 def _data_file(name: str):
-    return resources.files("panmun.ingest.codes").joinpath("data", name)
+    return resources.files("panmun.codes").joinpath("data", name)
 
 
 @lru_cache(maxsize=1)
