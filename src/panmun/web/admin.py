@@ -203,7 +203,8 @@ def _refusal(exc: urllib.error.HTTPError) -> Exception:
 def accounts_for(store_path: str | Path | None) -> Iterator[LocalAccounts | ServerAccounts]:
     """The accounts of the store at ``store_path`` (default: ``$PANMUN_DB`` or the user data
     dir): on the store itself, or through the running server that holds it."""
-    from panmun.store.db import default_db_path, open_store
+    from panmun.store.db import default_db_path
+    from panmun.store.opening import open_store
 
     path = Path(store_path) if store_path is not None else default_db_path()
     try:

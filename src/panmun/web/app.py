@@ -2,7 +2,9 @@
 
 Layout (each router module is a thin adapter over the library functions):
 
-* ``/api/...`` — JSON: :mod:`panmun.web.api.read` (everything that reads),
+* ``/api/...`` — JSON: one router per topic for everything that reads (:mod:`panmun.web.api.agreements`,
+  ``events``, ``environment``, ``forecast``, ``armscontrol``, ``actors``, ``roadmap``, ``health``; their
+  shared inputs in :mod:`panmun.web.api.common` and cache policies in :mod:`panmun.web.api.caching`),
   :mod:`panmun.web.api.writes` (status updates, events, scenarios: analysts only),
   :mod:`panmun.web.api.jobs` (long computations as jobs), :mod:`panmun.web.api.session`
   (sign in and out, API tokens), :mod:`panmun.web.api.admin` (accounts, for ``panmun users``
@@ -26,7 +28,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from panmun._version import __version__
-from panmun.store.db import open_store
+from panmun.store.opening import open_store
 from panmun.web import errors
 from panmun.web.guard import CSP, Guard
 from panmun.web.settings import Settings
@@ -47,8 +49,21 @@ class Workbench(FastAPI):
 def create_app(db: Path | str | None = None, settings: Settings | None = None) -> FastAPI:
     """The workbench on the store at ``db`` (default: ``$PANMUN_DB`` or the user data dir)."""
     from panmun.web import admin
+    from panmun.web.api import (
+        actors,
+        agreements,
+        armscontrol,
+        environment,
+        events,
+        forecast,
+        health,
+        jobs,
+        roadmap,
+        session,
+        update,
+        writes,
+    )
     from panmun.web.api import admin as admin_api
-    from panmun.web.api import jobs, read, session, update, writes
     from panmun.web.jobs import JobManager
     from panmun.web.pages import routes as pages
     from panmun.web.throttle import ComputeBudget
@@ -82,7 +97,8 @@ def create_app(db: Path | str | None = None, settings: Settings | None = None) -
     app.state.updater = Updater(app.state.store, settings.update_every, settings.update_mirror,
                                 settings.update_from_dir)
     errors.install(app)
-    for module in (read, writes, jobs, session, update, admin_api):
+    for module in (health, agreements, events, environment, forecast, armscontrol, actors, roadmap,
+                   writes, jobs, session, update, admin_api):
         app.include_router(module.router, prefix="/api")
     pages.install(app)
     return app

@@ -68,7 +68,7 @@ class _Body:
         return message
 
 
-def _too_large(limit: int) -> tuple[dict, bytes]:
+def _too_large(limit: int) -> tuple[dict, bytes | memoryview]:
     body = errors.error_response(413, f"request body over {limit:,} bytes", "too_large",
                                  hint="Send less data per request.").body
     return ({"type": "http.response.start", "status": 413,
@@ -84,7 +84,8 @@ class Guard:
         if settings.trusted_proxies:
             from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-            app = ProxyHeadersMiddleware(app, trusted_hosts=list(settings.trusted_proxies))
+            # uvicorn and starlette each declare the ASGI callable in their own (compatible) types
+            app = ProxyHeadersMiddleware(app, trusted_hosts=list(settings.trusted_proxies))  # type: ignore[arg-type,assignment]
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -43,7 +43,6 @@ import json
 import logging
 import multiprocessing
 import os
-import re
 import secrets
 import shutil
 import signal
@@ -56,7 +55,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from panmun.errors import NotFoundError, PanmunError
+from panmun.errors import InputError, NotFoundError, PanmunError
+from panmun.months import parse_month
 from panmun.web.checks import text_problem
 from panmun.web.errors import ApiError
 
@@ -158,7 +158,7 @@ def run_briefing(snapshot: str, at: str | None, lang: str, folder: str) -> dict:
     afterwards."""
     from panmun.report.briefing import build_briefing
     from panmun.report.render import write_html, write_pdf
-    from panmun.store.db import open_store
+    from panmun.store.opening import open_store
 
     report_progress(folder, 0.0)
     try:
@@ -242,8 +242,11 @@ def check_params(kind: str, params: dict, max_runs: int) -> None:
         objective = _text(params, "objective", "progress")
         if objective not in OBJECTIVES:
             raise _bad("objective", f"objective must be one of {', '.join(OBJECTIVES)}, not {objective!r}")
-        if "start" in params and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", _text(params, "start")):
-            raise _bad("start", "start must be a month as YYYY-MM")
+        if "start" in params:
+            try:
+                parse_month(_text(params, "start"), "start")
+            except InputError:
+                raise _bad("start", "start must be a month as YYYY-MM") from None
         if "horizon" in params:
             _int(params, "horizon", 1, MAX_HORIZON, 0)
         _int(params, "alternatives", 0, 10, 2)
@@ -434,7 +437,7 @@ class JobManager:
                 shutil.rmtree(job.folder, ignore_errors=True)
                 raise
             self._jobs[job.id] = job
-        job.future.add_done_callback(lambda f, j=job: self._finished(j, f))
+        job.future.add_done_callback(lambda f: self._finished(job, f))
         return job
 
     def _inputs(self, job: Job, store) -> tuple:

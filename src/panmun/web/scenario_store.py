@@ -117,7 +117,8 @@ def resolve(store: Store, name: str) -> Scenario:
 
 def list_all(store: Store) -> list[dict]:
     """Every scenario: ``{name, title, builtin, version}`` (built-in ones have version None)."""
-    out = [{"name": n, "title": load_scenario(n).title, "builtin": True, "version": None} for n in BUILTIN]
+    out: list[dict[str, str | bool | int | None]] = [
+        {"name": n, "title": load_scenario(n).title, "builtin": True, "version": None} for n in BUILTIN]
     for name, title, version in store.con.execute(
             "SELECT name, title, version FROM scenarios ORDER BY name").fetchall():
         out.append({"name": name, "title": title, "builtin": False, "version": int(version)})

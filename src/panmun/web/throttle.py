@@ -2,7 +2,7 @@
 
 The costly reads (the clash risk of arms-control packages, bargaining models, indices with
 bootstrap intervals, scorecards, forecasts) are cached per parameter set
-(:func:`panmun.web.api.read._cached`); a client that asks for ever new parameter sets makes
+(:func:`panmun.web.api.caching.cached`); a client that asks for ever new parameter sets makes
 the server compute each one. Every such computation is charged to the client that asked for
 it, in seconds of CPU time of the thread that computed it (so a busy server does not make
 the same work dearer): each client has a bucket of ``capacity`` seconds that refills at

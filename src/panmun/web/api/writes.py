@@ -21,8 +21,8 @@ from pydantic import Field, model_validator
 
 from panmun.agreements.history import require_provision
 from panmun.agreements.status import provision_version, set_status
+from panmun.codes import cameo_codes, iso3_codes, plover_for, quad_class
 from panmun.identifiers import STORED_NAME
-from panmun.ingest.codes import cameo_codes, iso3_codes, plover_for, quad_class
 from panmun.kb.schema import Event, EventType, Source
 from panmun.store.db import Store
 from panmun.vectors.scenarios import ScenarioError

@@ -132,12 +132,14 @@ def _html_errors(app: FastAPI) -> None:
         path = request.url.path
         wants_html = "text/html" in request.headers.get("accept", "")
         if json_handler is not None and (path.startswith(("/api/", "/static/")) or not wants_html):
-            return await json_handler(request, exc)
+            # starlette types a handler as sync or async; panmun.web.errors's JSON handler is async
+            return await json_handler(request, exc)  # type: ignore[misc]
         response = render(request, "error", status=exc.status_code, message=str(exc.detail))
         response.status_code = exc.status_code
         return response
 
-    app.add_exception_handler(StarletteHTTPException, handler)
+    # starlette types every handler as taking any Exception; this one is for its HTTPException only
+    app.add_exception_handler(StarletteHTTPException, handler)  # type: ignore[arg-type]
 
 
 def install(app: FastAPI) -> None:
