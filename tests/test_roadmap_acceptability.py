@@ -280,7 +280,7 @@ def test_kb_validate_checks_the_step_issue_links(tmp_path):
 
 
 def test_admit_in_a_constraints_file_lifts_a_derived_red_line(tmp_path, kb, catalogue):
-    from panmun.roadmap.files import ConstraintsError
+    from panmun.roadmap.constraints_file import ConstraintsError
 
     path = tmp_path / "admit.yaml"
     path.write_text("horizon: 24\nadmit:\n  - {party: PRK, step: yongbyon-freeze, why: a listed condition}\n",

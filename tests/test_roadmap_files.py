@@ -4,17 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from panmun.months import as_month
 from panmun.months import month_after as month_label
 from panmun.months import months_between as month_index
-from panmun.roadmap.files import (
-    ConstraintsError,
-    PlanError,
-    as_month,
-    builtin_constraints_path,
-    prerequisite_cycle,
-    read_constraints,
-    read_plan,
-)
+from panmun.roadmap.constraints_file import ConstraintsError, builtin_constraints_path, read_constraints
+from panmun.roadmap.plans import PlanError, prerequisite_cycle, read_plan
 from panmun.roadmap.steps import Constraints, Plan, RedLine, Scheduled, Step
 from panmun.vectors.scenarios import load_scenario
 

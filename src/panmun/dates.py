@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from panmun.errors import InputError
+
+#: The one pattern of an ISO day as users write it, ``YYYY-MM-DD`` (the calendar is checked by
+#: :func:`as_date`).
+ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 #: The dates panmun reasons about: far enough back for any record, far enough ahead for any
 #: scenario, and inside the range of pandas' timestamps (1677-2262).

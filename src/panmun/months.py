@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import SupportsInt
 
 from panmun.errors import InputError
 
@@ -23,7 +24,7 @@ def month_index(day: dt.date) -> int:
     return 12 * day.year + day.month - 1
 
 
-def month_label(index: int) -> str:
+def month_label(index: SupportsInt) -> str:
     """``YYYY-MM`` for a month index."""
     year, month0 = divmod(int(index), 12)
     return f"{year:04d}-{month0 + 1:02d}"
@@ -87,3 +88,22 @@ def month_range(start: str, end: str):
     if parse_month(start, "start") > parse_month(end, "end"):
         raise InputError(f"start {start} is after end {end}")
     return pd.period_range(pd.Period(start, "M"), pd.Period(end, "M"), freq="M")
+
+
+def as_month(value: object) -> str:
+    """``YYYY-MM`` of a month string, a ``YYYY-MM-DD`` string or a date (its month), as files
+    write them; :class:`ValueError` otherwise."""
+    from panmun.dates import ISO_DAY
+
+    if isinstance(value, dt.date):
+        return f"{value.year:04d}-{value.month:02d}"
+    if not isinstance(value, str):
+        raise ValueError(f"not a month as YYYY-MM: {value!r}")
+    if ISO_DAY.match(value):
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError as exc:
+            raise ValueError(f"not a date: {value!r} ({exc})") from None
+        return value[:7]
+    year_month(value)
+    return value

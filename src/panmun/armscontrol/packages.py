@@ -14,7 +14,8 @@ A package file (built-in ones in ``armscontrol/packages/``)::
       trust: 0.5                     # [0, 1]
     notes: [...]
 
-Problems are reported with file, line and field (:class:`PackageError`): unknown keys,
+Problems are reported with file, line and field (:class:`PackageError`; the checks of every
+user's YAML file, :class:`panmun.kb.yamlcheck.FileChecker`): unknown keys,
 unknown measures, levels outside [0, 1], the same measure twice, and contradictions.
 Contradiction rule: ``exercise-limits`` at a level above 0 together with
 ``exercises: intensified`` (one cannot limit exercises and intensify them).
@@ -22,7 +23,7 @@ Contradiction rule: ``exercise-limits`` at a level above 0 together with
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -32,9 +33,10 @@ import pandas as pd
 
 from panmun.armscontrol import effects
 from panmun.armscontrol.model import BaseRates, Params, analytic, risk
-from panmun.errors import Problem, ValidationError
+from panmun.errors import ValidationError
 from panmun.identifiers import FILE_NAME
-from panmun.kb.yamlio import LineDict, YamlProblems, locate, read_yaml, unit_interval_problem
+from panmun.kb.yamlcheck import FileChecker, read_mapping
+from panmun.kb.yamlio import LineDict, locate
 
 BUILTIN = ("none", "cma-2018", "cma-2018-full", "status-today")
 EXERCISES = {"normal": 1.0, "reduced": 0.75, "intensified": 1.5}   # activity multiplier (assumed)
@@ -94,28 +96,15 @@ def load_package(name_or_path: str | Path) -> Package:
 def read_package(path: Path, display: str | None = None) -> Package:
     """Read and check one package file; raise :class:`PackageError` listing every problem."""
     file = display or str(path)
-    try:
-        data = read_yaml(path, display=file)
-    except YamlProblems as exc:
-        raise PackageError(exc.problems) from exc
+    data = read_mapping(path, PackageError, file, "a package is a mapping of keys (name, measures, ...)")
     return _Checker(file).package(data)
 
 
-@dataclass
-class _Checker:
-    file: str
-    problems: list[Problem] = field(default_factory=list)
+class _Checker(FileChecker):
+    """Collects the problems of one file while building its :class:`Package`."""
 
-    def bad(self, line: int | None, fld: str | None, message: str) -> None:
-        self.problems.append(Problem(self.file, line, fld, message))
-
-    def package(self, data: Any) -> Package:
-        if not isinstance(data, LineDict):
-            raise PackageError([Problem(self.file, getattr(data, "line", 1) or 1, None,
-                                        "a package is a mapping of keys (name, measures, ...)")])
-        for key in data:
-            if key not in _TOP:
-                self.bad(data.key_lines.get(key), key, f"unknown key; expected one of {sorted(_TOP)}")
+    def package(self, data: LineDict) -> Package:
+        self.keys(data, _TOP)
         name = data.get("name")
         if not isinstance(name, str) or not FILE_NAME.match(name):
             self.bad(data.key_lines.get("name", data.line), "name",
@@ -123,24 +112,20 @@ class _Checker:
         levels = self.levels(data)
         exercises, tension, trust = self.settings(data)
         if levels.get("exercise-limits", 0) > 0 and exercises == "intensified":
-            settings = data.get("settings")
+            settings = data["settings"]  # present: the exercises setting was read from it
             self.bad(settings.key_lines.get("exercises"), "settings.exercises",
                      "contradicts measures.exercise-limits: exercises cannot be limited and intensified "
                      "at once (set exercise-limits to 0 or exercises to normal/reduced)")
-        if self.problems:
-            raise PackageError(self.problems)
+        self.raise_if_any(PackageError)
         return Package(str(name), str(data.get("title") or name), levels, exercises, tension, trust,
                        str(data.get("description") or ""), tuple(str(n) for n in data.get("notes") or []),
                        self.file)
 
     def levels(self, data: LineDict) -> dict[str, float]:
-        block = data.get("measures")
+        block = self.mapping(data, "measures", message="must be a mapping of measure id to level")
+        out: dict[str, float] = {}
         if block is None:
-            return {}
-        if not isinstance(block, LineDict):
-            self.bad(data.key_lines.get("measures"), "measures", "must be a mapping of measure id to level")
-            return {}
-        out = {}
+            return out
         for measure, value in block.items():
             line, fld = block.key_lines.get(measure), f"measures.{measure}"
             if measure not in effects.MEASURES:
@@ -152,14 +137,10 @@ class _Checker:
         return out
 
     def settings(self, data: LineDict) -> tuple[str, float | None, float | None]:
-        block = data.get("settings") or LineDict()
-        if not isinstance(block, LineDict):
-            self.bad(data.key_lines.get("settings"), "settings", "must be a mapping")
+        block = self.mapping(data, "settings") if data.get("settings") else LineDict()
+        if block is None:
             return "normal", None, None
-        for key in block:
-            if key not in _SETTINGS:
-                self.bad(block.key_lines.get(key), f"settings.{key}",
-                         f"unknown setting; expected {sorted(_SETTINGS)}")
+        self.keys(block, _SETTINGS, "settings", kind="setting")
         exercises = block.get("exercises", "normal")
         if exercises not in EXERCISES:
             self.bad(block.key_lines.get("exercises"), "settings.exercises",
@@ -168,13 +149,6 @@ class _Checker:
         tension, trust = (self.unit(block[k], block.key_lines.get(k), f"settings.{k}") if k in block else None
                           for k in ("tension", "trust"))
         return exercises, tension, trust
-
-    def unit(self, value: Any, line: int | None, fld: str) -> float | None:
-        problem = unit_interval_problem(value)
-        if problem:
-            self.bad(line, fld, problem)
-            return None
-        return float(value)
 
 
 def levels_from_scorecard(store, date) -> dict[str, float]:
@@ -210,10 +184,10 @@ def compare(packages: list[Package], base: BaseRates, years: int = 1, sims: int 
     """Risk of each package (same parameter draws and seed for all), ranked by median
     probability of a deadly clash, lowest first; ``reduction`` is relative to ``none``'s
     median when ``none`` is among the packages (else to the first)."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     for pkg in packages:
-        r = risk(pkg.params(base), years=years, sims=sims, seed=seed)
-        rows.append({"package": pkg.name, "title": pkg.title, **r})
+        result = risk(pkg.params(base), years=years, sims=sims, seed=seed)
+        rows.append({"package": pkg.name, "title": pkg.title, **result})
     ref = next((r for r in rows if r["package"] == "none"), rows[0])["p_deadly_clash"]["median"]
     for r in rows:
         r["reduction"] = 0.0 if ref == 0 else 1.0 - r["p_deadly_clash"]["median"] / ref

@@ -3,6 +3,8 @@
 PyYAML's node tree knows where each key and item starts; plain ``safe_load`` forgets it.
 :func:`read_yaml` returns ordinary dicts and lists (subclasses that also carry 1-based
 line numbers) and turns every YAML problem into a :class:`~panmun.errors.Problem`.
+The checks of a user's own files (scenarios, packages, plans, constraints) are built on it in
+:mod:`panmun.kb.yamlcheck`.
 """
 
 from __future__ import annotations

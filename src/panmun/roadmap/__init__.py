@@ -19,8 +19,8 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     "plan": "ranking:best_plans",
     "plan_record": "ranking",
     "tasks": "explain",
-    "read_plan": "files",
-    "write_plan": "files",
+    "read_plan": "plans",
+    "write_plan": "plans",
     "violations": "rules",
     "excluded_records": "acceptability",
 })

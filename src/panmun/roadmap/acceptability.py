@@ -49,9 +49,14 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from panmun.kb.loader import KnowledgeBase, load_kb
+from panmun.months import month_index, month_label, month_start, parse_month
 from panmun.roadmap.steps import VALUE_MAX, VALUE_MIN, Constraints, IssueLink, RedLine, Step
+
+if TYPE_CHECKING:
+    from panmun.kb.schema import Coding
 
 #: Salience-weighted points by which a step may move an issue beyond a taker's position.
 THRESHOLD = 25.0
@@ -124,14 +129,7 @@ class Assessment:
 
 def as_of(start: str) -> dt.date:
     """The date a plan starting in month ``start`` (``YYYY-MM``) is judged on: its first day."""
-    year, month = (int(x) for x in start.split("-"))
-    return dt.date(year, month, 1)
-
-
-def month_after(day: dt.date) -> str:
-    """``YYYY-MM`` of the month after ``day``'s month."""
-    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
-    return f"{year:04d}-{month:02d}"
+    return month_start(parse_month(start, "start"))
 
 
 def record_end(kb: KnowledgeBase | None = None, store=None, at: dt.date | None = None) -> dt.date | None:
@@ -161,7 +159,7 @@ def default_start(kb: KnowledgeBase | None = None, store=None, at: dt.date | Non
     """The month after the record ends (:func:`record_end`); the month after ``at`` (or
     today) if the record is empty."""
     end = record_end(kb, store, at)
-    return month_after(end or at or dt.date.today())
+    return month_label(month_index(end or at or dt.date.today()) + 1)
 
 
 # ---------------------------------------------------------------------------- stances
@@ -169,7 +167,7 @@ def default_start(kb: KnowledgeBase | None = None, store=None, at: dt.date | Non
 def stances_at(at: dt.date, kb: KnowledgeBase | None = None) -> dict[tuple[str, str], Stance]:
     """(actor, issue) -> the latest coding dated on or before ``at``."""
     kb = kb if kb is not None else load_kb()
-    latest: dict[tuple[str, str], object] = {}
+    latest: dict[tuple[str, str], Coding] = {}
     for coding, _ in kb.codings:
         key = (coding.actor, coding.issue)
         if coding.date <= at and (key not in latest or coding.date > latest[key].date):
@@ -183,6 +181,7 @@ def stances_at(at: dt.date, kb: KnowledgeBase | None = None) -> dict[tuple[str, 
         elif basis.event is not None:
             name = f"event {basis.event}"
         else:
+            assert basis.source is not None     # Basis holds exactly one of position, event, source
             name = f"statement {basis.source.title!r}" if basis.source.title else "statement"
         out[key] = Stance(coding.actor, coding.issue, float(coding.position), float(coding.salience),
                           coding.date, source.url if source else "", name)
@@ -247,7 +246,8 @@ def dated_steps(steps: dict[str, Step], now: dict, ref: dict, points: float = VA
                 ) -> tuple[dict[str, Step], dict[str, dict[str, tuple[int, int]]]]:
     """The steps with their values as of the date of ``now``, and the values that changed
     (step -> party -> (prior, dated))."""
-    out, changes = {}, {}
+    out: dict[str, Step] = {}
+    changes: dict[str, dict[str, tuple[int, int]]] = {}
     for sid, s in steps.items():
         if not s.issues:
             out[sid] = s
@@ -389,7 +389,9 @@ def blocked_steps(steps: dict[str, Step], constraints: Constraints, found: list[
         if not c.blocked:
             continue
         via = [p for p in s.prerequisites if p in steps and chain(p).blocked]
-        via += [r.until for r in until.get(sid, []) if chain(r.until).blocked and r.until not in via]
+        # until holds the lines that wait for a step (line.until set), so u is never None
+        via += [u for r in until.get(sid, []) if (u := r.until) is not None and chain(u).blocked
+                and u not in via]
         changes = []
         for (party, issue), (lo, hi, stance) in sorted(c.bounds.items()):
             x = stance.position

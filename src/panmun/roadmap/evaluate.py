@@ -121,8 +121,8 @@ def vector_outcome(schedule: dict[str, int], steps: dict[str, Step], constraints
 
 def restored_measures(schedule: dict[str, int], steps: dict[str, Step], horizon: int) -> tuple[str, ...]:
     """Measures restored by steps complete by the horizon."""
-    return tuple(sorted({steps[sid].measure for sid, t in schedule.items()
-                         if steps[sid].measure and t + steps[sid].duration <= horizon}))
+    return tuple(sorted({m for sid, t in schedule.items()
+                         if (m := steps[sid].measure) and t + steps[sid].duration <= horizon}))
 
 
 def risk_outcome(measures: tuple[str, ...], base_rates) -> RiskOutcome:

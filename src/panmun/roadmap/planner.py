@@ -101,9 +101,9 @@ class _Model:
         self.y: dict[str, list] = {}
         for sid, s in steps.items():
             last = self.h - s.duration
-            self.y[sid] = [self.m.NewBoolVar(f"y[{sid},{t}]") for t in range(max(last + 1, 0))]
+            self.y[sid] = [self.m.new_bool_var(f"y[{sid},{t}]") for t in range(max(last + 1, 0))]
             for a, b in zip(self.y[sid], self.y[sid][1:], strict=False):
-                self.m.AddImplication(a, b)
+                self.m.add_implication(a, b)
         self._post_rules()
         self.weights = weights
         self.primary_expr = self._primary(weights, risk, vectors, primary)
@@ -124,8 +124,8 @@ class _Model:
         """The enforcement literal of a constraint group: a free Boolean when explaining an
         infeasible problem (switched on by assumptions), else the constant true."""
         if not self.explain:
-            return self.m.NewConstant(1)
-        lit = self.m.NewBoolVar(f"on[{label}]")
+            return self.m.new_constant(1)
+        lit = self.m.new_bool_var(f"on[{label}]")
         self.groups[lit.Index()] = Conflict(kind, label)
         self.literals.append(lit)
         return lit
@@ -136,9 +136,9 @@ class _Model:
             return
         if isinstance(b, int):
             if b == 0:
-                self.m.Add(a == 0).OnlyEnforceIf(lit)
+                self.m.add(a == 0).OnlyEnforceIf(lit)
             return
-        self.m.Add(a <= b).OnlyEnforceIf(lit)
+        self.m.add(a <= b).OnlyEnforceIf(lit)
 
     # -- constraints -----------------------------------------------------------------------
     def _post_rules(self) -> None:
@@ -159,7 +159,7 @@ class _Model:
             else:
                 self._le(self.done(line.step), 0, lit)
         for sid in c.require:
-            self.m.Add(self.done(sid) == 1).OnlyEnforceIf(self.group("required", f"{sid} is required"))
+            self.m.add(self.done(sid) == 1).OnlyEnforceIf(self.group("required", f"{sid} is required"))
         for sid in c.exclude:
             self._le(self.done(sid), 0, self.group("excluded", f"{sid} is excluded"))
         for sid, deadline in c.deadlines.items():
@@ -178,7 +178,7 @@ class _Model:
                 starts = [self.Y(sid, t) - self.Y(sid, t - 1)
                           for sid in steps if t < len(self.y[sid])]
                 if starts:
-                    self.m.Add(sum(starts) <= c.max_starts).OnlyEnforceIf(lit)
+                    self.m.add(sum(starts) <= c.max_starts).OnlyEnforceIf(lit)
 
     def _follow(self, sid: str, pre: str, lit) -> None:
         wait = self.steps[pre].wait
@@ -194,7 +194,7 @@ class _Model:
         if need <= 0:
             return
         for t in range(len(self.y[sid])):
-            self.m.Add(self._level(vector, t) >= need).OnlyEnforceIf([self.Y(sid, t), lit])
+            self.m.add(self._level(vector, t) >= need).OnlyEnforceIf([self.Y(sid, t), lit])
 
     def _reciprocity(self, party: str, lit) -> None:
         floor = -self.c.margin_of(party)
@@ -203,7 +203,7 @@ class _Model:
             terms = [v * self.Y(sid, t) if v < 0 else v * self.Y(sid, t - s.wait) for sid, s, v in valued]
             terms = [x for x in terms if not isinstance(x, int)]
             if terms:
-                self.m.Add(sum(terms) >= floor).OnlyEnforceIf(lit)
+                self.m.add(sum(terms) >= floor).OnlyEnforceIf(lit)
 
     # -- objective -------------------------------------------------------------------------
     def _primary(self, weights: dict[str, float], risk: dict[str, float] | None, vectors: tuple[str, ...],
@@ -216,8 +216,8 @@ class _Model:
             start = round(SCALE * self.c.initial.get(k, 0.0))
             raw = start + sum(round(SCALE * s.advance) * self.done(sid)
                               for sid, s in self.steps.items() if s.vector == k and s.advance > 0)
-            capped = self.m.NewIntVar(0, SCALE, f"level[{k}]")
-            self.m.AddMinEquality(capped, [raw, SCALE])
+            capped = self.m.new_int_var(0, SCALE, f"level[{k}]")
+            self.m.add_min_equality(capped, [raw, SCALE])
             total.append(capped)
         return sum(total)
 
@@ -234,11 +234,11 @@ class _Model:
 
     def hint(self, schedule: dict[str, int]) -> None:
         """Suggest ``schedule`` to the solver as a starting point."""
-        self.m.ClearHints()
+        self.m.clear_hints()
         for sid, ys in self.y.items():
             start = schedule.get(sid)
             for t, v in enumerate(ys):
-                self.m.AddHint(v, start is not None and start <= t)
+                self.m.add_hint(v, start is not None and start <= t)
 
     def schedule(self, solver: cp_model.CpSolver) -> dict[str, int]:
         out = {}
@@ -330,16 +330,16 @@ def _gap(solver: cp_model.CpSolver) -> float:
 def _solve_lexicographic(model: _Model, time_limit: float, workers: int):
     """Stage 1: maximise the primary score; stage 2: hold it and maximise the secondary."""
     m = model.m
-    m.Maximize(model.primary_expr)
+    m.maximize(model.primary_expr)
     first = _solver(time_limit, workers)
     status1 = first.Solve(m)
     if status1 not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     best = int(round(first.ObjectiveValue()))
     gap1 = _gap(first)
-    m.Add(model.primary_expr >= best)
+    m.add(model.primary_expr >= best)
     model.hint(model.schedule(first))
-    m.Maximize(model.secondary_expr)
+    m.maximize(model.secondary_expr)
     second = _solver(time_limit, workers)
     status2 = second.Solve(m)
     ok2 = status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE)
@@ -354,7 +354,7 @@ def _forbid_step_set(model: _Model, schedule: dict[str, int]) -> None:
     """This plan must contain a different set of steps from ``schedule``."""
     differ = [1 - model.done(sid) if sid in schedule else model.done(sid)
               for sid in model.steps if model.y[sid]]
-    model.m.Add(sum(differ) >= 1)
+    model.m.add(sum(differ) >= 1)
 
 
 def explain_infeasible(model: _Model, time_limit: float = 20.0, workers: int = 2) -> list[Conflict]:
@@ -363,7 +363,7 @@ def explain_infeasible(model: _Model, time_limit: float = 20.0, workers: int = 2
     ``explain=True``."""
     m = model.m
     core = list(model.literals)
-    m.AddAssumptions(core)
+    m.add_assumptions(core)
     solver = _solver(time_limit, 1)
     if solver.Solve(m) != cp_model.INFEASIBLE:
         return [Conflict("unknown", "the solver found no plan within the time limit, but did not prove "
@@ -373,11 +373,11 @@ def explain_infeasible(model: _Model, time_limit: float = 20.0, workers: int = 2
     i = 0
     while i < len(core):
         trial = core[:i] + core[i + 1:]
-        m.ClearAssumptions()
-        m.AddAssumptions(trial)
+        m.clear_assumptions()
+        m.add_assumptions(trial)
         if _solver(time_limit, 1).Solve(m) == cp_model.INFEASIBLE:
             core = trial
         else:
             i += 1
-    m.ClearAssumptions()
+    m.clear_assumptions()
     return [model.groups[lit.Index()] for lit in core]

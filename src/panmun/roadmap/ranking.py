@@ -19,7 +19,7 @@ import numpy as np
 from panmun.roadmap import acceptability, evaluate, explain, planner, rules
 from panmun.roadmap.acceptability import default_start
 from panmun.roadmap.catalogue import load_catalogue
-from panmun.roadmap.files import builtin_constraints_path, read_constraints
+from panmun.roadmap.constraints_file import builtin_constraints_path, read_constraints
 from panmun.roadmap.steps import Constraints, Step
 
 
@@ -137,17 +137,27 @@ def best_plans(constraints: Constraints, steps: dict[str, Step] | None = None, *
     return out
 
 
+def _risk(plan: RankedPlan) -> evaluate.RiskOutcome:
+    assert plan.risk is not None    # _rank ranks by risk only when every plan has one
+    return plan.risk
+
+
+def _vectors(plan: RankedPlan) -> evaluate.VectorOutcome:
+    assert plan.vectors is not None     # _rank ranks only when every plan has them
+    return plan.vectors
+
+
 def _rank(roadmap: Roadmap) -> None:
     plans = roadmap.plans
     if plans and all(p.vectors is not None for p in plans):
         if roadmap.objective == "risk" and all(p.risk is not None for p in plans):
-            plans.sort(key=lambda p: p.risk.p_deadly[0])
+            plans.sort(key=lambda p: _risk(p).p_deadly[0])
             for a, b in zip(plans, plans[1:], strict=False):
-                a.clearly_better_than_next = a.risk.p_deadly[2] < b.risk.p_deadly[1]
+                a.clearly_better_than_next = _risk(a).p_deadly[2] < _risk(b).p_deadly[1]
         else:
-            plans.sort(key=lambda p: -p.vectors.progress[0])
+            plans.sort(key=lambda p: -_vectors(p).progress[0])
             for a, b in zip(plans, plans[1:], strict=False):
-                a.clearly_better_than_next = a.vectors.progress[1] > b.vectors.progress[2]
+                a.clearly_better_than_next = _vectors(a).progress[1] > _vectors(b).progress[2]
     for k, p in enumerate(plans, start=1):
         p.rank = k
 

@@ -27,7 +27,8 @@ anywhere)::
 
 Every problem is reported with the file, line and field (:class:`ScenarioError`, exit
 status 2): unknown keys, drivers, stocks or parameters, values out of range, months
-that are not YYYY-MM or are out of order.
+that are not YYYY-MM or are out of order. The checks are those of every user's YAML file
+(:class:`panmun.kb.yamlcheck.FileChecker`).
 """
 
 from __future__ import annotations
@@ -35,14 +36,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
-from panmun.errors import Problem, ValidationError
+from panmun.errors import ValidationError
 from panmun.identifiers import FILE_NAME
-from panmun.kb.yamlio import LineDict, LineList, YamlProblems, locate, read_yaml, unit_interval_problem
-from panmun.months import MONTH, month_after
+from panmun.kb.yamlcheck import FileChecker, read_mapping
+from panmun.kb.yamlio import LineDict, locate
+from panmun.months import month_after, months_between
 from panmun.vectors.model import Intervention, Setup
 from panmun.vectors.parameters import BY_NAME, DRIVERS, STOCKS
 
@@ -130,35 +131,20 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
 def read_scenario(path: Path, display: str | None = None) -> Scenario:
     """Read and check one scenario file; raise :class:`ScenarioError` listing every problem."""
     file = display or str(path)
-    try:
-        data = read_yaml(path, display=file)
-    except YamlProblems as exc:
-        raise ScenarioError(exc.problems) from exc
+    data = read_mapping(path, ScenarioError, file,
+                        "a scenario is a mapping of keys (name, start, drivers, ...)")
     return _Checker(file).scenario(data)
 
 
-class _Checker:
+class _Checker(FileChecker):
     """Collects the problems of one file while building its :class:`Scenario`."""
 
-    def __init__(self, file: str):
-        self.file = file
-        self.problems: list[Problem] = []
-
-    def bad(self, line: int | None, fld: str, message: str) -> None:
-        self.problems.append(Problem(self.file, line, fld, message))
-
-    def scenario(self, data: Any) -> Scenario:
-        if not isinstance(data, LineDict):
-            raise ScenarioError([Problem(self.file, getattr(data, "line", 1) or 1, None,
-                                         "a scenario is a mapping of keys (name, start, drivers, ...)")])
-        for key in data:
-            if key not in _TOP_KEYS:
-                self.bad(data.key_lines.get(key), str(key),
-                         f"unknown key; expected one of {sorted(_TOP_KEYS)}")
+    def scenario(self, data: LineDict) -> Scenario:
+        self.keys(data, _TOP_KEYS)
         name = self.text(data, "name", required=True)
         if name and not FILE_NAME.match(name):
             self.bad(data.key_lines.get("name"), "name", "use lower-case letters, digits and '-'")
-        start = self.month(data, "start", data.get("start"), data.key_lines.get("start"))
+        start = self.month(data, "start", required=True, days=False)
         horizon = data.get("horizon", 120)
         if not isinstance(horizon, int) or isinstance(horizon, bool) or not 1 <= horizon <= MAX_HORIZON:
             self.bad(data.key_lines.get("horizon"), "horizon", f"a whole number of months, 1..{MAX_HORIZON}")
@@ -169,41 +155,12 @@ class _Checker:
         interventions = self.interventions(data, start)
         parameters = self.parameters(data)
         notes = data.get("notes") or []
-        if self.problems:
-            raise ScenarioError(self.problems)
+        self.raise_if_any(ScenarioError)
         return Scenario(name=name or "", title=self.text(data, "title") or name or "", start=start or "",
                         horizon=horizon, initial=initial, drivers=drivers, changes=tuple(changes),
                         interventions=tuple(interventions), parameters=parameters,
                         description=self.text(data, "description") or "",
                         notes=tuple(str(n) for n in notes), path=self.file)
-
-    def text(self, data: LineDict, key: str, required: bool = False) -> str | None:
-        value = data.get(key)
-        if value is None:
-            if required:
-                self.bad(data.line or 1, key, "required")
-            return None
-        if not isinstance(value, str):
-            self.bad(data.key_lines.get(key), key, "must be text")
-            return None
-        return value
-
-    def month(self, where: Any, fld: str, value: Any, line: int | None) -> str | None:
-        if value is None:
-            self.bad(line or getattr(where, "line", None), fld, "required: a month as YYYY-MM")
-            return None
-        match = MONTH.match(str(value))
-        if not match or not 1 <= int(match.group(2)) <= 12:
-            self.bad(line, fld, f"not a month as YYYY-MM: {value!r}")
-            return None
-        return str(value)
-
-    def level(self, value: Any, line: int | None, fld: str) -> float | None:
-        problem = unit_interval_problem(value)
-        if problem:
-            self.bad(line, fld, problem)
-            return None
-        return float(value)
 
     def levels(self, data: LineDict, key: str, names: tuple[str, ...], kind: str) -> dict[str, float]:
         block = data.get(key)
@@ -217,7 +174,7 @@ class _Checker:
             if name not in names:
                 self.bad(line, f"{key}.{name}", f"unknown {kind}; expected one of {', '.join(names)}")
                 continue
-            level = self.level(value, line, f"{key}.{name}")
+            level = self.unit(value, line, f"{key}.{name}")
             if level is not None:
                 out[name] = level
         for name in names:
@@ -225,56 +182,24 @@ class _Checker:
                 self.bad(block.line, f"{key}.{name}", f"missing: every {kind} needs a level")
         return out
 
-    def offset(self, start: str | None, month: str | None) -> int | None:
-        if start is None or month is None:
-            return None
-        (y0, m0), (y, m) = ((int(v) for v in s.split("-")) for s in (start, month))
-        return (y - y0) * 12 + (m - m0)
-
-    def items(self, data: LineDict, key: str, allowed: set[str]) -> list[tuple[LineDict, int | None, str]]:
+    def items(self, data: LineDict, key: str, allowed: set[str]) -> list[tuple[LineDict, int, str]]:
         """The mappings listed under ``key``, each with its line and place; unknown keys reported."""
-        out = self._mappings(data, key)
-        for item, line, where in out:
-            for k in item:
-                if k not in allowed:
-                    self.bad(item.key_lines.get(k, line), f"{where}.{k}",
-                             f"unknown key; expected {sorted(allowed)}")
+        out = self.mappings(data, key)
+        for item, _, where in out:
+            self.keys(item, allowed, where)
         return out
 
-    def choice(self, item: LineDict, line: int | None, where: str, fld: str, names, kind: str) -> Any:
-        """``item[fld]`` if it is one of ``names``, else reported (and returned as it is)."""
-        value = item.get(fld)
-        if value not in names:
-            self.bad(item.key_lines.get(fld, line), f"{where}.{fld}",
-                     f"unknown {kind} {value!r}; expected one of {', '.join(names)}")
-        return value
-
-    def dated(self, item: LineDict, line: int | None, where: str, fld: str, start: str | None) -> int | None:
+    def dated(self, item: LineDict, line: int, where: str, fld: str, start: str | None) -> int | None:
         """The month ``item[fld]`` (YYYY-MM) as an offset from ``start``; None if missing or bad."""
-        month = self.month(item, f"{where}.{fld}", item.get(fld), item.key_lines.get(fld, line))
-        return self.offset(start, month)
-
-    def _mappings(self, data: LineDict, key: str) -> list[tuple[LineDict, int | None, str]]:
-        block = data.get(key)
-        if block is None:
-            return []
-        if not isinstance(block, LineList):
-            self.bad(data.key_lines.get(key), key, "must be a list")
-            return []
-        out = []
-        for i, item in enumerate(block):
-            line = block.item_lines[i] if i < len(block.item_lines) else block.line
-            if not isinstance(item, LineDict):
-                self.bad(line, f"{key}[{i}]", "must be a mapping")
-                continue
-            out.append((item, line, f"{key}[{i}]"))
-        return out
+        month = self.month(item, fld, where, required=True, days=False, line=line)
+        return None if start is None or month is None else months_between(start, month)
 
     def changes(self, data: LineDict, start: str | None) -> list[Change]:
         out, previous = [], None
         for item, line, where in self.items(data, "changes", _CHANGE_KEYS):
-            driver = self.choice(item, line, where, "driver", tuple(DRIVERS), "driver")
-            value = self.level(item.get("value"), item.key_lines.get("value", line), f"{where}.value")
+            driver = self.one_of(item.get("driver"), item.key_lines.get("driver", line), f"{where}.driver",
+                                 DRIVERS, "driver")
+            value = self.unit(item.get("value"), item.key_lines.get("value", line), f"{where}.value")
             first = self.dated(item, line, where, "from", start)
             last = self.dated(item, line, where, "to", start) if "to" in item else None
             every = item.get("every")
@@ -291,15 +216,16 @@ class _Checker:
                     self.bad(item.key_lines.get("from"), f"{where}.from",
                              "dates out of order: list the changes by their 'from' month")
                 previous = first
-            if driver in DRIVERS and value is not None and first is not None and first >= 0:
+            if driver is not None and value is not None and first is not None and first >= 0:
                 out.append(Change(driver, value, first, last, every))
         return out
 
     def interventions(self, data: LineDict, start: str | None) -> list[Intervention]:
         out, previous = [], None
         for item, line, where in self.items(data, "interventions", _INTERVENTION_KEYS):
-            stock = self.choice(item, line, where, "stock", STOCKS, "stock")
-            value = self.level(item.get("value"), item.key_lines.get("value", line), f"{where}.value")
+            stock = self.one_of(item.get("stock"), item.key_lines.get("stock", line), f"{where}.stock",
+                                STOCKS, "stock")
+            value = self.unit(item.get("value"), item.key_lines.get("value", line), f"{where}.value")
             month = self.dated(item, line, where, "at", start)
             if month is not None:
                 if month < 1:
@@ -308,7 +234,7 @@ class _Checker:
                     self.bad(item.key_lines.get("at"), f"{where}.at",
                              "dates out of order: list the interventions by month")
                 previous = month if month >= 1 else previous
-            if stock in STOCKS and value is not None and month is not None and month >= 1:
+            if stock is not None and value is not None and month is not None and month >= 1:
                 out.append(Intervention(month, stock, value))
         return out
 
