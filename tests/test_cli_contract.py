@@ -74,7 +74,7 @@ def _store_for(path: str, monkeypatch, brief_db: Path) -> None:
 
 def _prepare(path: str, db_path: Path) -> None:
     if path in NEEDS_ACCOUNT:
-        from panmun.store.db import open_store
+        from panmun.store.opening import open_store
         from panmun.web import auth
 
         with open_store(db_path) as store:
@@ -121,6 +121,8 @@ def test_the_command_reference_and_the_schemas_are_current():
     files = reference.schema_files()
     on_disk = {p.name: p.read_text("utf-8") for p in (DOCS / "reference" / "schemas").glob("*.json")}
     assert on_disk == files, "docs/reference/schemas is stale: run `python -m panmun.cli.reference docs`"
+    assert (DOCS / "reference" / "schemas" / "index.md").read_text("utf-8") == reference.schema_index(), \
+        "docs/reference/schemas/index.md is stale: run `python -m panmun.cli.reference docs`"
 
 
 def test_the_readme_links_the_command_reference():

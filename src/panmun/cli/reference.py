@@ -1,8 +1,9 @@
 """The command reference and the output schemas, generated from the command tree.
 
 ``docs/cli.md`` (every command with its arguments, options, defaults, ranges, exit statuses
-and examples) and ``docs/reference/schemas/*.json`` (the JSON Schema of each command's
-``--format json`` document) are written by::
+and examples), ``docs/reference/schemas/*.json`` (the JSON Schema of each command's
+``--format json`` document) and ``docs/reference/schemas/index.md`` (the list of them) are
+written by::
 
     python -m panmun.cli.reference docs
 
@@ -19,6 +20,7 @@ import sys
 from pathlib import Path
 
 import typer
+from typer.core import TyperCommand
 
 from panmun.cli.main import app
 
@@ -35,9 +37,9 @@ EXIT_STATUSES = (
 )
 
 
-def leaf_commands() -> list[tuple[str, object]]:
+def leaf_commands() -> list[tuple[str, TyperCommand]]:
     """Every command of the ``panmun`` tree that does something, as (path, click command)."""
-    out: list[tuple[str, object]] = []
+    out: list[tuple[str, TyperCommand]] = []
 
     def walk(command, path: list[str], ctx) -> None:
         if hasattr(command, "list_commands"):
@@ -123,7 +125,7 @@ def markdown() -> str:
              "when this page differs from the code. Every data command takes `--format table|csv|json`: "
              "`table` for people, `csv` for one table with a header (`--table NAME` picks another "
              "where a command has several), `json` for exactly one JSON document, described by the "
-             "command's JSON Schema in [reference/schemas/](reference/schemas/).", "",
+             "command's JSON Schema in [reference/schemas/](reference/schemas/index.md).", "",
              "Global options go before the command: `--db FILE` (the store; also `PANMUN_DB`), "
              "`--version`.", "", "## Exit statuses", "", "| status | meaning |", "|---|---|"]
     lines += [f"| {code} | {text} |" for code, text in EXIT_STATUSES]
@@ -157,6 +159,39 @@ def markdown() -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+SCHEMA_INDEX_INTRO = """# JSON output schemas
+
+Every command but `panmun serve` takes `--format json` and then prints exactly one JSON
+document. Its JSON Schema (draft 2020-12) is published here, generated from the code with the
+[command reference](../../cli.md) by `python -m panmun.cli.reference docs`; a test fails when
+either differs from the code, and the contract tests check every documented example's output
+against its schema. The schema is the output's contract.
+
+Check an output against its schema with any JSON Schema validator, for example the
+`jsonschema` package:
+
+```python
+import json, subprocess, jsonschema
+
+out = subprocess.run(["panmun", "agreements", "scorecard", "--by", "vector", "--format", "json"],
+                     capture_output=True, text=True, check=True).stdout
+schema = json.load(open("docs/reference/schemas/agreements-scorecard.json"))
+jsonschema.validate(json.loads(out), schema)
+```
+"""
+
+
+def schema_index() -> str:
+    """docs/reference/schemas/index.md: every data command, its schema and what it holds."""
+    lines = [SCHEMA_INDEX_INTRO, "| command | schema | what the document holds |", "|---|---|---|"]
+    for name, text in schema_files().items():
+        path = next(p for p, c in leaf_commands() if has_format(c) and schema_name(p) == name)
+        anchor = "panmun-" + path.replace(" ", "-")
+        held = " ".join(str(json.loads(text).get("description", "")).split()).replace("|", "\\|")
+        lines.append(f"| [`panmun {path}`](../../cli.md#{anchor}) | [{name}]({name}) | {held} |")
+    return "\n".join(lines) + "\n"
+
+
 def schema_files() -> dict[str, str]:
     """File name -> JSON text of every data command's schema."""
     from panmun import schemas
@@ -170,7 +205,8 @@ def schema_files() -> dict[str, str]:
 
 
 def write(docs: Path) -> list[Path]:
-    """Write docs/cli.md and docs/reference/schemas/ under ``docs``; return the files written."""
+    """Write docs/cli.md, docs/reference/schemas/*.json and its index.md under ``docs``; return
+    the files written."""
     docs = Path(docs)
     written = [docs / "cli.md"]
     written[0].write_text(markdown(), encoding="utf-8")
@@ -183,6 +219,8 @@ def write(docs: Path) -> list[Path]:
     for name, text in expected.items():
         (folder / name).write_text(text, encoding="utf-8")
         written.append(folder / name)
+    (folder / "index.md").write_text(schema_index(), encoding="utf-8")
+    written.append(folder / "index.md")
     return written
 
 
