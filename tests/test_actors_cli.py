@@ -9,7 +9,6 @@ import pytest
 
 from panmun.actors.inputs import ActorsFileError, read_actors_csv
 from panmun.actors.roles import deciding_coalitions, marginal_roles
-from panmun.cli.main import main
 
 # Denuclearization scope, 0 = recognised nuclear state ... 100 = complete dismantlement.
 CSV = """actor,position,salience,capability
@@ -28,20 +27,10 @@ MEAN = 20850 / 334
 MEDIAN = 70.0
 
 
-class Result:
-    def __init__(self, code: int, out: str, err: str):
-        self.code, self.out, self.err = code, out, err
-
-
 @pytest.fixture
-def run(capsys):
+def run(cli):
     """``panmun actors ARGS`` through the real entry point (errors mapped to exit statuses)."""
-    def go(*args: str) -> Result:
-        capsys.readouterr()
-        code = main(["actors", *args])
-        out = capsys.readouterr()
-        return Result(code, out.out, out.err)
-    return go
+    return lambda *args: cli("actors", *args)
 
 
 @pytest.fixture

@@ -60,3 +60,25 @@ def test_a_store_and_a_posterior_say_what_they_are(db_path):
     assert "converged, largest split R-hat 1.0" in repr(post) and "array" not in repr(post)
     store.close()
     assert repr(store) == f"Store({str(db_path)!r}, closed)"
+
+
+@pytest.mark.slow
+def test_results_say_what_they_are_in_one_line(store):
+    """A notebook shows a result as one line that names what it holds, not a page of frames."""
+    card = panmun.agreements.scorecard(store, at="2019-06-30")
+    assert repr(card) == (f"Scorecard(at 2019-06-30, by agreement, track all: {len(card.provisions)} "
+                          f"provisions, {len(card.table)} rows)")
+    assert card._repr_html_().startswith(f"<p>{card!r}</p><table")
+    evidence = panmun.agreements.compliance(store, provision_id="cma-2018", since="2019-01-01",
+                                            until="2023-12-31")
+    assert repr(evidence).startswith("Compliance(2019-01-01..2023-12-31 by year, basis rule+history, ")
+    assert f"in {len(evidence.summary)} provision-periods)" in repr(evidence)
+    calibration = panmun.armscontrol.calibration(store)
+    ratio = calibration.cma_rate_ratio
+    assert repr(calibration).startswith(f"Calibration(4 domains; CMA rate ratio {ratio['median']:.2f} "
+                                        f"[{ratio['low']:.2f}, {ratio['high']:.2f}] from ")
+    forecast = panmun.environment.next_month(store)
+    assert repr(forecast).startswith(f"NextForecast(missile-launch in {forecast.month} "
+                                     f"by {forecast.chosen}: ")
+    for result in (card, evidence, calibration, forecast):
+        assert "\n" not in repr(result) and len(repr(result)) < 200

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import shutil
 from html.parser import HTMLParser
@@ -15,7 +14,6 @@ import panmun
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = "/usr/bin/chromium"
 AT = "2024-06-30"
 
 
@@ -110,20 +108,10 @@ def test_cli_brief_writes_html_and_pdf(cli, db_path, tmp_path, monkeypatch):
     assert cli("brief", "--out", str(korean), "--lang", "fr").code != 0
 
 
-def _browser_or_skip():
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("PANMUN_REQUIRE_BROWSER"):
-            pytest.fail(f"{CHROMIUM} is missing and PANMUN_REQUIRE_BROWSER is set (apt install chromium)")
-        pytest.skip(f"{CHROMIUM} not installed (apt install chromium)")
-    return pytest.importorskip("playwright.sync_api")
-
-
-def test_briefing_renders_in_chromium_with_the_network_cut(briefing_html, tmp_path):
-    sync_api = _browser_or_skip()
+def test_briefing_renders_in_chromium_with_the_network_cut(briefing_html, tmp_path, browser):
     requested: list[str] = []
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        context = browser.new_context(offline=True, viewport={"width": 1280, "height": 900})
+    context = browser.new_context(offline=True, viewport={"width": 1280, "height": 900})
+    try:
         page = context.new_page()
         page.on("request", lambda req: requested.append(req.url))
         page.goto(briefing_html.as_uri())
@@ -134,7 +122,8 @@ def test_briefing_renders_in_chromium_with_the_network_cut(briefing_html, tmp_pa
             assert box and box["width"] > 600 and box["height"] > 150
         assert page.locator("table").count() >= 3
         page.screenshot(path=str(tmp_path / "briefing.png"), full_page=True)
-        browser.close()
+    finally:
+        context.close()
     assert [u for u in requested if not u.startswith(("file:", "data:"))] == []
     assert (tmp_path / "briefing.png").stat().st_size > 50_000
 

@@ -24,12 +24,12 @@ from panmun.agreements.evidence import (
     provision_timeline,
 )
 from panmun.agreements.history import provision_history
+from panmun.codes import quad_class
 from panmun.errors import InputError, NotFoundError, ValidationError
 from panmun.ingest.cns import read_cns_missiles, shipped_file
-from panmun.ingest.codes import quad_class
 from panmun.report.compliance_section import compliance_section
 
-from conftest import OVERLAYS, with_example_publisher
+from conftest import OVERLAYS, write_overlay
 
 pytestmark = pytest.mark.slow
 
@@ -292,10 +292,7 @@ rules:
 
 
 def _overlay(tmp_path, text: str, name: str = "rules.yaml"):
-    folder = tmp_path / "overlay"
-    (folder / "rules").mkdir(parents=True)
-    (folder / "rules" / name).write_text(textwrap.dedent(text))
-    return with_example_publisher(folder)
+    return write_overlay(tmp_path, "overlay", "rules", textwrap.dedent(text), name)
 
 
 def _insert(store, rows: list[dict]) -> None:

@@ -53,15 +53,10 @@ def test_cli_index_gives_both_directions(cli):
     assert directed and "reciprocity" not in directed[0] and directed[0]["dyad"] == "PRK-KOR"
 
 
-def test_api_indices_answers_both_directions(db_path):
-    from fastapi.testclient import TestClient
-
-    from panmun.web.app import create_app
-    from panmun.web.settings import Settings
-
-    with TestClient(create_app(db_path, Settings(secret="test"))) as client:
-        body = client.get("/api/indices", params={"dyad": "KOR-PRK", "since": "2025-01-01",
-                                                  "until": "2025-12-31"}).json()
+def test_api_indices_answers_both_directions(builtin_template, app_client):
+    client = app_client(builtin_template)
+    body = client.get("/api/indices", params={"dyad": "KOR-PRK", "since": "2025-01-01",
+                                              "until": "2025-12-31"}).json()
     assert body["directions"] == {"a_to_b": "KOR→PRK", "b_to_a": "PRK→KOR"}
     point = {p["month"]: p for p in body["points"]}["2025-08"]
     assert {"value", "a_to_b", "b_to_a", "mutual", "reciprocity"} <= set(point)

@@ -15,7 +15,7 @@ from panmun.roadmap.catalogue import COLUMNS, load_catalogue, steps_table
 from panmun.roadmap.steps import VECTORS, Step
 from panmun.vectors.parameters import DRIVERS
 
-from conftest import with_example_publisher
+from conftest import write_overlay
 
 # ------------------------------------------------------------------ built-in catalogue
 
@@ -121,10 +121,7 @@ FILE = "steps-overlay/steps/extra.yaml"
 
 
 def _overlay(tmp_path, text: str):
-    folder = tmp_path / "steps-overlay"
-    (folder / "steps").mkdir(parents=True)
-    (folder / "steps" / "extra.yaml").write_text(text, encoding="utf-8")
-    return with_example_publisher(folder)
+    return write_overlay(tmp_path, "steps-overlay", "steps", text)
 
 
 def _problems(folder) -> list:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 import time
 from pathlib import Path
 
@@ -22,6 +21,8 @@ from panmun.update.progress import Reporter
 from panmun.update.run import UpdateOptions, run_update
 from panmun.update.status import source_status
 from test_update_loopback import FIXTURES
+
+from conftest import free_port
 
 NAMES = ["20170701000000.export.CSV.zip", "20170701001500.export.CSV.zip", "20170701003000.export.CSV.zip"]
 SINCE = "2017-07-01"
@@ -319,16 +320,10 @@ def test_the_plan_lists_the_files_a_mirror_needs_with_their_checksums(cli, db_pa
 # ---------------------------------------------------------------------------------- no network
 
 
-def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_without_a_network_the_update_fails_fast_naming_the_offline_options(cli, db_path, tmp_path,
                                                                             monkeypatch):
     config = tmp_path / "update.toml"
-    config.write_text(f'[gdelt2]\nbase = "http://127.0.0.1:{_closed_port()}/gdeltv2/"\n')
+    config.write_text(f'[gdelt2]\nbase = "http://127.0.0.1:{free_port()}/gdeltv2/"\n')
     monkeypatch.setenv("PANMUN_UPDATE_CONFIG", str(config))
     started = time.perf_counter()
     result = cli("update", "gdelt2")

@@ -9,7 +9,7 @@ import pytest
 import panmun
 from panmun.errors import ValidationError
 
-from conftest import OVERLAYS, with_example_publisher
+from conftest import OVERLAYS, write_overlay
 
 # overlay folder -> the problems expected: (file, line, field, words in the message)
 BAD_OVERLAYS = {
@@ -171,10 +171,7 @@ measures:
 
 
 def _measure_overlay(tmp_path, text: str):
-    folder = tmp_path / "measures-overlay"
-    (folder / "measures").mkdir(parents=True)
-    (folder / "measures" / "extra.yaml").write_text(text, encoding="utf-8")
-    return with_example_publisher(folder)
+    return write_overlay(tmp_path, "measures-overlay", "measures", text)
 
 
 def _only_problem(folder):
@@ -243,10 +240,7 @@ capabilities:
 
 
 def _issue_overlay(tmp_path, text: str):
-    folder = tmp_path / "issues-overlay"
-    (folder / "issues").mkdir(parents=True)
-    (folder / "issues" / "extra.yaml").write_text(text, encoding="utf-8")
-    return with_example_publisher(folder)
+    return write_overlay(tmp_path, "issues-overlay", "issues", text)
 
 
 def test_overlay_may_add_codings(tmp_path):

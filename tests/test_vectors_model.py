@@ -88,7 +88,7 @@ def test_bounds_hold_for_extreme_parameters(params, level):
         setup = Setup(initial, drivers, (Intervention(100, "trust", 0.0),))
         det = model.simulate(setup, params)
         rng = np.random.default_rng(np.random.SeedSequence([9, 0]))
-        sto = model._run(setup, model.full_parameters(params), 500, rng)
+        sto = model.run_batch(setup, model.full_parameters(params), 500, rng)
         for traj in (det, sto):
             assert np.isfinite(traj).all()
             assert traj.min() >= 0.0 and traj.max() <= 1.0

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from panmun.vectors.likelihood import RHO_GRID, RHOS, find_map, mean_field
-from panmun.vectors.model import Intervention, Setup, _run, full_parameters
+from panmun.vectors.model import Intervention, Setup, full_parameters, run_batch
 from panmun.vectors.parameters import DRIVERS
 from panmun.vectors.posterior import Posterior, sample, split_rhat
 from panmun.vectors.synthetic import (
@@ -43,7 +43,7 @@ def test_mean_field_runner_equals_the_models_runner():
     setup = Setup((0.1, 0.2, 0.3, 0.4), drivers,
                   (Intervention(10, "arms_control", 0.5), Intervention(30, "trust", 0.9),
                    Intervention(31, "peace_regime", 0.2, "add")))
-    assert np.array_equal(mean_field(setup, params, n), _run(setup, params, n, None))
+    assert np.array_equal(mean_field(setup, params, n), run_batch(setup, params, n, None))
 
 
 def test_ar1_sums_give_the_prais_winsten_sum_of_squares():

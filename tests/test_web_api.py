@@ -1,4 +1,4 @@
-"""The read endpoints of the web API (``panmun.web.api.read``) on a real store.
+"""The read endpoints of the web API (one router per topic in ``panmun.web.api``) on a real store.
 
 Every endpoint is called on the built-in data and checked for its documented keys and a
 few facts of the record; bad ids, dates and parameters must give the one JSON error shape
@@ -21,9 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from panmun.agreements.status import set_status
-from panmun.store.db import open_store
-from panmun.web.app import create_app
-from panmun.web.settings import Settings
+
+from conftest import web_app
 
 pytestmark = pytest.mark.slow
 
@@ -36,24 +35,16 @@ HOSTILE = ["'; DROP TABLE events; --", "<script>alert(1)</script>", "../../etc/p
            "a\x00b", "%00", "1 OR 1=1", "😀", "PRK' OR '1'='1"]
 
 
-@pytest.fixture(scope="module")
-def base_db(tmp_path_factory):
-    """A store file with the built-in knowledge base loaded, closed (so it can be copied)."""
-    path = tmp_path_factory.mktemp("web") / "base.duckdb"
-    open_store(path).close()
-    return path
-
-
-def _copy(base_db, tmp_path, name: str):
+def _copy(template, tmp_path, name: str):
     target = tmp_path / name
-    shutil.copy(base_db, target)
+    shutil.copy(template, target)
     return target
 
 
 @pytest.fixture(scope="module")
-def client(base_db, tmp_path_factory):
-    db = _copy(base_db, tmp_path_factory.mktemp("read"), "w.duckdb")
-    with TestClient(create_app(db, Settings(secret="test"))) as c:
+def client(builtin_template, tmp_path_factory):
+    db = _copy(builtin_template, tmp_path_factory.mktemp("read"), "w.duckdb")
+    with TestClient(web_app(db)) as c:
         yield c
 
 
@@ -126,9 +117,9 @@ def test_provision_history_has_its_2018_and_2023_or_2024_changes(client):
 TODAY = dt.date.today().isoformat()
 
 
-def test_an_analysts_write_shows_in_the_provisions_audit_and_version(base_db, tmp_path):
-    db = _copy(base_db, tmp_path, "write.duckdb")
-    with TestClient(create_app(db, Settings(secret="test"))) as c:
+def test_an_analysts_write_shows_in_the_provisions_audit_and_version(builtin_template, tmp_path):
+    db = _copy(builtin_template, tmp_path, "write.duckdb")
+    with TestClient(web_app(db)) as c:
         before = c.get("/api/provisions/cma-2018/1.3").json()
         detail_before = c.get("/api/agreements/cma-2018").json()      # cached until a write
         card_before = c.get("/api/scorecard", params={"by": "provision", "agreement": "cma-2018"}).json()
@@ -356,10 +347,10 @@ def test_openapi_lists_the_reads_with_parameter_schemas(client):
 FIXED_QUERY = {"/api/armscontrol/risk": {"sims": 100}, "/api/forecast": {"target": "missile-launch"}}
 
 
-def test_schemathesis_reads(base_db, tmp_path):
+def test_schemathesis_reads(builtin_template, tmp_path):
     """Valid and invalid inputs generated from /openapi.json for every read (10 per operation,
     derandomized): no 5xx ever, and every 4xx has the one error shape."""
-    app = create_app(_copy(base_db, tmp_path, "fuzz.duckdb"), Settings(secret="test"))
+    app = web_app(_copy(builtin_template, tmp_path, "fuzz.duckdb"))
     schema = schemathesis.openapi.from_asgi("/openapi.json", app).include(method="GET", path=READ_PATHS)
     try:
         operations = [result.ok() for result in schema.get_all_operations()]

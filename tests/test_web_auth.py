@@ -10,54 +10,36 @@ import threading
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 
 from panmun.errors import InputError
-from panmun.store.db import Store, connect, open_store
+from panmun.store.db import Store, connect
 from panmun.vectors.scenarios import Scenario, builtin_path
 from panmun.web import auth, scenario_store
-from panmun.web.app import create_app
-from panmun.web.settings import Settings
 
-PASSWORD = "correct horse battery"
+from conftest import PASSWORD, sign_in, web_app, with_accounts
+
 PROVISION = "panmunjom-2018/1.1"
 SOURCE = "https://example.org/report"
+
+pytestmark = pytest.mark.usefixtures("fresh_lockout")
 
 
 @pytest.fixture(scope="module")
 def template(builtin_template, tmp_path_factory) -> Path:
     """The built-in store with three accounts: ann (analyst), vic (viewer), ada (admin)."""
-    path = tmp_path_factory.mktemp("web-auth") / "w.duckdb"
-    shutil.copy(builtin_template, path)
-    with open_store(path) as s:
-        for name, role in (("ann", "analyst"), ("vic", "viewer"), ("ada", "admin")):
-            auth.add_user(s, name, PASSWORD, role, created_by="test")
-    return path
-
-
-@pytest.fixture(autouse=True)
-def _fresh_lockout(monkeypatch):
-    monkeypatch.setattr(auth, "LOCKOUT", auth.Lockout())
+    return with_accounts(builtin_template, tmp_path_factory.mktemp("web-auth"),
+                         {"ann": "analyst", "vic": "viewer", "ada": "admin"})
 
 
 @pytest.fixture
-def client(template, tmp_path):
-    path = tmp_path / "w.duckdb"
-    shutil.copy(template, path)
-    with TestClient(create_app(path, Settings(secret="test"))) as c:
-        yield c
+def client(template, app_client):
+    return app_client(template)
 
 
 def shared(client) -> Store:
     """A store on its own cursor of the app's connection (to look behind the API)."""
     app_store = client.app.state.store
     return Store(app_store.con.cursor(), app_store.path)
-
-
-def sign_in(client, name="ann", password=PASSWORD) -> str:
-    r = client.post("/api/session", json={"name": name, "password": password})
-    assert r.status_code == 200, r.text
-    return r.json()["csrf"]
 
 
 def bearer(client, name: str = "ann", role: str = "analyst") -> dict:
@@ -167,12 +149,10 @@ def test_sign_in_sets_a_strict_http_only_cookie_and_returns_the_csrf_token(clien
                                                  "csrf": body["csrf"]}
 
 
-def test_secure_cookie_behind_tls(template, tmp_path):
-    path = tmp_path / "w.duckdb"
-    shutil.copy(template, path)
-    with TestClient(create_app(path, Settings(secret="test", cookie_secure=True))) as c:
-        r = c.post("/api/session", json={"name": "ann", "password": PASSWORD})
-        assert "secure" in r.headers["set-cookie"].lower()
+def test_secure_cookie_behind_tls(template, app_client):
+    c = app_client(template, cookie_secure=True)
+    r = c.post("/api/session", json={"name": "ann", "password": PASSWORD})
+    assert "secure" in r.headers["set-cookie"].lower()
 
 
 def test_sign_out_needs_csrf_and_ends_the_session(client):
@@ -563,7 +543,7 @@ def test_schemathesis_writes_as_an_analyst(template, tmp_path):
 
     path = tmp_path / "fuzz.duckdb"
     shutil.copy(template, path)
-    app = create_app(path, Settings(secret="test"))
+    app = web_app(path)
     _, token = auth.new_token(app.state.store, auth.User("ann", "analyst"))
     headers = {"Authorization": f"Bearer {token}"}
     schema = schemathesis.openapi.from_asgi("/openapi.json", app).include(

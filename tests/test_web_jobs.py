@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from panmun.store.db import open_store
+from panmun.store.opening import open_store
 from panmun.vectors.model import ensemble, quantiles
 from panmun.vectors.parameters import STOCKS
 from panmun.vectors.scenarios import load_scenario

@@ -8,15 +8,10 @@ and the tests assert that none was attempted. Screenshots of every page are writ
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
-import os
 import re
 import shutil
-import socket
-import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -24,14 +19,13 @@ from pathlib import Path
 
 import pytest
 
-from panmun.store.db import open_store
-from panmun.web.app import create_app
+from panmun.store.opening import open_store
 from panmun.web.pages.routes import PAGES as PAGE_ROUTES
-from panmun.web.settings import Settings
+
+from conftest import ServerOnly, live_server, web_app
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = "/usr/bin/chromium"
 NAV = [(path, name) for path, name, _label in PAGE_ROUTES]
 SHOTS = Path(__file__).parent / "artifacts" / "pages"
 ANALYST, PASSWORD = "ana", "correct-horse-battery-staple"
@@ -87,20 +81,6 @@ def test_pages_assets_errors_and_redirects_over_http(server):
     assert b"<script>x" not in body and b"%3Cscript%3Ex" in body      # links carry the path percent-encoded
 
 
-def _browser_or_skip():
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("PANMUN_REQUIRE_BROWSER"):
-            pytest.fail(f"{CHROMIUM} is missing and PANMUN_REQUIRE_BROWSER is set (apt install chromium)")
-        pytest.skip(f"{CHROMIUM} not installed (apt install chromium)")
-    return pytest.importorskip("playwright.sync_api")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _add_analyst(path: Path) -> bool:
     """Create the analyst account; False when the auth module is not there (yet)."""
     try:
@@ -115,76 +95,19 @@ def _add_analyst(path: Path) -> bool:
     return True
 
 
-@contextlib.contextmanager
-def running(app):
-    """``app`` served by uvicorn in a thread on a free loopback port; yields its base URL."""
-    import uvicorn
-
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                        timeout_keep_alive=60))   # no reset of a reused connection under load
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        srv.should_exit = True
-        thread.join(timeout=30)
-
-
 @pytest.fixture(scope="module")
 def server(builtin_template, tmp_path_factory):
     """The workbench on a free loopback port: (base URL, whether an analyst account exists)."""
     path = tmp_path_factory.mktemp("pages") / "w.duckdb"
     shutil.copy(builtin_template, path)
     has_analyst = _add_analyst(path)
-    with running(create_app(path, Settings(secret="test", max_runs=2000))) as base:
+    with live_server(web_app(path, max_runs=2000)) as base:
         yield base, has_analyst
 
 
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = _browser_or_skip()
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield b
-        b.close()
-
-
-class Session:
-    """A browser context that can only reach the test server; it records what else was tried."""
-
-    def __init__(self, browser, base: str, viewport: dict):
-        self.base = base
-        self.blocked: list[str] = []
-        self.errors: list[str] = []
-        self.context = browser.new_context(viewport=viewport)
-        self.context.route("**/*", self._route)
-        self.page = self.new_page()
-
-    def _route(self, route):
-        url = route.request.url
-        if url.startswith(self.base + "/") or url.startswith("data:"):
-            route.continue_()
-        else:
-            self.blocked.append(url)
-            route.abort()
-
-    def new_page(self):
-        page = self.context.new_page()
-        page.on("pageerror", lambda exc: self.errors.append(str(exc)))
-        return page
-
-    def open(self, path: str, ready: str | None = None, page=None):
-        page = page or self.page
-        page.goto(self.base + path)
-        if ready:
-            page.locator(ready).first.wait_for(state="attached", timeout=30_000)
-        return page
+class Session(ServerOnly):
+    """A browser context that can only reach the test server; it records what else was tried
+    and the script errors, and asserts at its close that there were none."""
 
     def shot(self, name: str, page=None) -> Path:
         """A full-page screenshot once nothing is loading any more."""
@@ -196,7 +119,7 @@ class Session:
         return out
 
     def close(self):
-        self.context.close()
+        super().close()
         assert self.blocked == [], f"requests outside the test server: {self.blocked}"
         assert self.errors == [], f"script errors: {self.errors}"
 

@@ -29,16 +29,13 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from panmun.store.db import open_store
 from panmun.vectors.scenarios import builtin_path
 from panmun.web import auth
-from panmun.web.app import create_app
-from panmun.web.settings import Settings
 
-pytestmark = pytest.mark.slow
+from conftest import PASSWORD, ServerOnly, free_port, sign_in, with_accounts
 
-CHROMIUM = "/usr/bin/chromium"
-PASSWORD = "correct horse battery"
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("fresh_lockout")]
+
 ACCOUNTS = {"ann": "analyst", "bob": "analyst", "ada": "admin", "vic": "viewer", "lockme": "analyst",
             "rolly": "analyst"}
 SECURITY_HEADERS = ("content-security-policy", "x-content-type-options", "x-frame-options", "referrer-policy")
@@ -51,25 +48,14 @@ MiB = 1024 * 1024
 
 @pytest.fixture(scope="module")
 def template(builtin_template, tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("security") / "template.duckdb"
-    shutil.copy(builtin_template, path)
-    with open_store(path) as s:
-        for name, role in ACCOUNTS.items():
-            auth.add_user(s, name, PASSWORD, role, created_by="test")
-    return path
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return with_accounts(builtin_template, tmp_path_factory.mktemp("security"), ACCOUNTS)
 
 
 class Server:
     """``panmun serve`` in its own process: base URL, port, store path, process and its log."""
 
     def __init__(self, db: Path, log: Path, *extra: str):
-        self.db, self.log_path, self.port = db, log, _free_port()
+        self.db, self.log_path, self.port = db, log, free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self._log = open(log, "wb")                                    # noqa: SIM115 - closed in stop()
         env = {**os.environ, "PANMUN_SECRET": "test"}
@@ -146,22 +132,10 @@ def error_of(status: int, body: bytes) -> dict:
     return error
 
 
-@pytest.fixture(autouse=True)
-def _fresh_lockout(monkeypatch):
-    monkeypatch.setattr(auth, "LOCKOUT", auth.Lockout())
-
-
-def in_process(template: Path, folder: Path, **settings):
-    path = folder / f"app-{len(list(folder.glob('app-*')))}.duckdb"
-    shutil.copy(template, path)
-    return create_app(path, Settings(secret="test", **settings))
-
-
 @pytest.fixture
-def app(template, tmp_path):
-    application = in_process(template, tmp_path)
-    with TestClient(application):
-        yield application
+def app(template, app_client):
+    """The app in-process on a copy of ``template``, its lifespan started."""
+    return app_client(template).app
 
 
 def client(application, host: str = "10.9.0.1") -> TestClient:
@@ -175,49 +149,13 @@ def post_json(c: TestClient, path: str, body, headers: dict | None = None):
     return c.post(path, content=json.dumps(body), headers=sent)
 
 
-def signed_in(c: TestClient, name: str = "ann") -> str:
-    r = c.post("/api/session", json={"name": name, "password": PASSWORD})
-    assert r.status_code == 200, r.text
-    return r.json()["csrf"]
-
-
 def bearer(application, name: str) -> dict:
     _, token = auth.new_token(application.state.store, auth.User(name, ACCOUNTS[name]), "test")
     return {"Authorization": f"Bearer {token}"}
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("PANMUN_REQUIRE_BROWSER"):
-            pytest.fail(f"{CHROMIUM} is missing and PANMUN_REQUIRE_BROWSER is set")
-        pytest.skip(f"{CHROMIUM} not installed (apt install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield b
-        b.close()
-
-
-class Cut:
-    """A browser context that reaches only the test server and records every other request."""
-
-    def __init__(self, browser, base: str):
-        self.base, self.elsewhere = base, []
-        self.context = browser.new_context()
-        self.context.route("**/*", self._route)
-        self.page = self.context.new_page()
-
-    def _route(self, route):
-        url = route.request.url
-        if url.startswith(self.base + "/") or url.startswith("data:"):
-            route.continue_()
-        else:
-            self.elsewhere.append(url)
-            route.abort()
-
-    def close(self):
-        self.context.close()
+#: A browser context that reaches only the test server and records every other request.
+Cut = ServerOnly
 
 
 # -- 1. open redirect after sign-in -----------------------------------------------------------
@@ -250,7 +188,7 @@ def test_signing_in_with_a_hostile_next_stays_on_the_site_in_chromium(server, br
             page.goto(f"{server.base}/signin?next={hostile}")
             submit(page, "ann")
             assert page.url.startswith(server.base + "/"), (hostile, page.url)
-            assert not cut.elsewhere, (hostile, cut.elsewhere)
+            assert not cut.blocked, (hostile, cut.blocked)
     finally:
         cut.close()
 
@@ -267,7 +205,7 @@ def test_the_signin_script_refuses_an_off_site_next_on_its_own(server, browser):
             page.evaluate("next => { document.body.dataset.next = next; }", hostile)
             submit(page, "ann")
             assert page.url == server.base + "/", (hostile, page.url)
-            assert not cut.elsewhere, (hostile, cut.elsewhere)
+            assert not cut.blocked, (hostile, cut.blocked)
         page.goto(f"{server.base}/signin?next=/agreements%3Flang%3Dko")      # a good next is kept
         submit(page, "ann")
         assert page.url == server.base + "/agreements?lang=ko"
@@ -329,20 +267,19 @@ def test_a_trusted_proxy_is_believed_and_nobody_else(proxied):
     assert job not in listed(headers={"X-Forwarded-For": "10.3.0.1"}, source="127.0.0.2")   # not the proxy
 
 
-def test_anonymous_jobs_have_a_cap_over_all_addresses(template, tmp_path):
-    application = in_process(template, tmp_path, max_anonymous_jobs=4, job_workers=1)
-    with TestClient(application):
-        answers = []
-        for host in ("10.2.0.1", "10.2.0.2", "10.2.0.3"):
-            c = client(application, host)
-            answers += [c.post("/api/jobs", json=LONG_JOB) for _ in range(2)]
-        assert [r.status_code for r in answers] == [202, 202, 202, 202, 429, 429]
-        r = client(application, "10.2.0.9").post("/api/jobs", json=LONG_JOB)
-        assert r.status_code == 429 and "anonymous" in r.json()["error"]["message"]
-        signed = bearer(application, "ann")                   # a signed-in user has a quota of their own
-        r = client(application, "10.2.0.9").post("/api/jobs", json=LONG_JOB, headers=signed)
-        assert r.status_code == 202, r.text
-        _running(client(application, "10.2.0.1"), answers[0].json()["id"])    # so that shutdown stops it
+def test_anonymous_jobs_have_a_cap_over_all_addresses(template, app_client):
+    application = app_client(template, max_anonymous_jobs=4, job_workers=1).app
+    answers = []
+    for host in ("10.2.0.1", "10.2.0.2", "10.2.0.3"):
+        c = client(application, host)
+        answers += [c.post("/api/jobs", json=LONG_JOB) for _ in range(2)]
+    assert [r.status_code for r in answers] == [202, 202, 202, 202, 429, 429]
+    r = client(application, "10.2.0.9").post("/api/jobs", json=LONG_JOB)
+    assert r.status_code == 429 and "anonymous" in r.json()["error"]["message"]
+    signed = bearer(application, "ann")                   # a signed-in user has a quota of their own
+    r = client(application, "10.2.0.9").post("/api/jobs", json=LONG_JOB, headers=signed)
+    assert r.status_code == 202, r.text
+    _running(client(application, "10.2.0.1"), answers[0].json()["id"])    # so that shutdown stops it
 
 
 def _running(c: TestClient, job_id: str) -> None:
@@ -588,14 +525,14 @@ def test_lone_surrogates_in_any_body_are_refused_not_a_500(app):
         r = post_json(c, path, body, headers)
         assert r.status_code in status, (path, r.text)
         assert set(r.json()) == {"error"}
-    csrf = signed_in(c)
+    csrf = sign_in(c)
     r = post_json(c, "/api/tokens", {"label": "\ud800"}, {"X-CSRF-Token": csrf})
     assert r.status_code == 422, r.text
 
 
 def test_tokens_come_only_from_a_session_and_die_with_their_parent(app):
     c = client(app, "10.6.0.1")
-    csrf = signed_in(c)
+    csrf = sign_in(c)
     made = [c.post("/api/tokens", json={"label": f"t{k}"}, headers={"X-CSRF-Token": csrf}).json()
             for k in range(2)]
     first, second = ({"Authorization": f"Bearer {t['token']}"} for t in made)
@@ -618,9 +555,9 @@ def test_tokens_come_only_from_a_session_and_die_with_their_parent(app):
 
 def test_an_admin_revokes_every_token_and_session_of_a_user(app):
     ann, ada = client(app, "10.7.0.1"), client(app, "10.7.0.2")
-    signed_in(ann)
+    sign_in(ann)
     token = bearer(app, "ann")
-    ada_csrf = signed_in(ada, "ada")
+    ada_csrf = sign_in(ada, "ada")
     assert ada.post("/api/admin/users/ann/revoke", headers=token).status_code in (401, 403)
     r = ada.post("/api/admin/users/ann/revoke", headers={"X-CSRF-Token": ada_csrf})
     assert r.status_code == 200, r.text
@@ -628,7 +565,7 @@ def test_an_admin_revokes_every_token_and_session_of_a_user(app):
     assert ann.get("/api/session").json() == {"signed_in": False}
     assert ann.get("/api/session", headers=token).status_code == 401
     vic = client(app, "10.7.0.3")
-    vic_csrf = signed_in(vic, "vic")
+    vic_csrf = sign_in(vic, "vic")
     r = vic.post("/api/admin/users/ada/revoke", headers={"X-CSRF-Token": vic_csrf})
     assert r.status_code == 403
 
@@ -698,14 +635,14 @@ def test_the_local_admin_api_needs_the_secret_from_this_machine(app):
     assert r.status_code == 200 and {u["name"] for u in r.json()} == set(ACCOUNTS)
     assert "password_hash" not in r.text and r.headers["cache-control"] == "no-store"
     ada = client(app, "127.0.0.1")
-    csrf = signed_in(ada, "ada")                 # a signed-in admin may revoke, not manage accounts
+    csrf = sign_in(ada, "ada")                 # a signed-in admin may revoke, not manage accounts
     assert ada.put("/api/admin/users/ann/role", json={"role": "admin"},
                    headers={"X-CSRF-Token": csrf}).status_code in (401, 403)
 
 
 def test_revoked_at_is_null_until_revoked(app):
     c = client(app, "10.6.1.1")
-    csrf = signed_in(c)
+    csrf = sign_in(c)
     ids = [c.post("/api/tokens", json={"label": f"t{k}"}, headers={"X-CSRF-Token": csrf}).json()["id"]
            for k in range(2)]
     assert c.delete(f"/api/tokens/{ids[0]}", headers={"X-CSRF-Token": csrf}).status_code == 204
@@ -747,26 +684,25 @@ def test_a_stored_scenario_belongs_to_its_author(app):
     assert c.get("/api/scenarios/anns").json()["owner"] == "ann"
 
 
-def test_expensive_reads_are_rate_limited_per_client(template, tmp_path):
+def test_expensive_reads_are_rate_limited_per_client(template, app_client):
     """New parameter sets of the costly reads spend a per-client budget of computing seconds;
     past it the answer is 429 ``rate_limited`` with Retry-After, while answers already computed
     stay free and other clients are unaffected."""
-    application = in_process(template, tmp_path, read_seconds=1.0, read_refill=0.01)
-    with TestClient(application):
-        greedy, other = client(application, "10.10.0.1"), client(application, "10.10.0.2")
-        first = greedy.get("/api/armscontrol/risk", params={"sims": 100})
-        assert first.status_code == 200
-        codes = []
-        for sims in range(101, 141):
-            r = greedy.get("/api/armscontrol/risk", params={"sims": sims, "years": 3})
-            codes.append(r.status_code)
-            if r.status_code == 429:
-                break
-        assert codes[-1] == 429, codes
-        assert r.json()["error"]["code"] == "rate_limited" and int(r.headers["retry-after"]) >= 1
-        assert all(h in r.headers for h in SECURITY_HEADERS)
-        assert greedy.get("/api/armscontrol/risk", params={"sims": 100}).status_code == 200     # cached
-        assert other.get("/api/armscontrol/risk", params={"sims": 150, "years": 3}).status_code == 200
+    application = app_client(template, read_seconds=1.0, read_refill=0.01).app
+    greedy, other = client(application, "10.10.0.1"), client(application, "10.10.0.2")
+    first = greedy.get("/api/armscontrol/risk", params={"sims": 100})
+    assert first.status_code == 200
+    codes = []
+    for sims in range(101, 141):
+        r = greedy.get("/api/armscontrol/risk", params={"sims": sims, "years": 3})
+        codes.append(r.status_code)
+        if r.status_code == 429:
+            break
+    assert codes[-1] == 429, codes
+    assert r.json()["error"]["code"] == "rate_limited" and int(r.headers["retry-after"]) >= 1
+    assert all(h in r.headers for h in SECURITY_HEADERS)
+    assert greedy.get("/api/armscontrol/risk", params={"sims": 100}).status_code == 200     # cached
+    assert other.get("/api/armscontrol/risk", params={"sims": 150, "years": 3}).status_code == 200
 
 
 def test_session_and_token_answers_are_not_stored(app):

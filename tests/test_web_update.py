@@ -14,13 +14,13 @@ import urllib.request
 import pytest
 
 from panmun.errors import InputError
-from panmun.store.db import open_store
+from panmun.store.opening import open_store
 from panmun.web import auth
-from panmun.web.app import create_app
-from panmun.web.settings import Settings
 from panmun.web.updater import Updater, parse_every
 from test_update_loopback import FIXTURES
-from test_web_pages import Session, _browser_or_skip, running
+from test_web_pages import Session
+
+from conftest import live_server, web_app
 
 ADMIN, ANALYST, PASSWORD = "root", "ana", "correct-horse-battery-staple"
 EXPORTS = ("20170701000000.export.CSV.zip", "20170701001500.export.CSV.zip", "20170701003000.export.CSV.zip")
@@ -47,7 +47,7 @@ def served(builtin_template, tmp_path, media):
         tokens = {name: {"Authorization": "Bearer " + auth.new_token(
             store, auth.add_user(store, name, PASSWORD, role, created_by="test"), "test")[1]}
             for name, role in ((ADMIN, "admin"), (ANALYST, "analyst"))}
-    with running(create_app(path, Settings(secret="test", update_from_dir=media))) as base:
+    with live_server(web_app(path, update_from_dir=media)) as base:
         yield base, tokens
 
 
@@ -152,38 +152,30 @@ def test_the_schedule_runs_updates_until_the_server_stops(builtin_template, tmp_
         assert files == [(3,)]                                # each export ingested once
 
 
-def test_the_overview_shows_freshness_and_the_track_record_and_an_admin_updates_from_it(served):
+def test_the_overview_shows_freshness_and_the_track_record_and_an_admin_updates_from_it(served, browser):
     base, _ = served
-    _browser_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
-        try:
-            session = Session(browser, base, {"width": 1280, "height": 900})
-            page = session.open("/", "#sources-table tbody tr")
-            rows = page.locator("#sources-table tbody tr")
-            assert rows.count() == 5
-            assert "never" in rows.nth(0).text_content()
-            assert page.locator("#update-button").is_hidden()           # anonymous: no button
-            summary = page.locator("#track-summary")
-            page.locator("#track-summary:not([data-status=loading])").wait_for(state="attached",
-                                                                                timeout=120_000)
-            page.locator("#track-chart.js-plotly-plot").wait_for(timeout=30_000)
-            assert page.locator("#track-chart .scatterlayer .trace").count() == 3   # two models, the launches
-            assert "Last 24 months: Brier score" in summary.text_content()
-            # sign in as the admin; the button appears and runs the update
-            page.goto(base + "/signin?next=/")
-            page.fill("#u-name", ADMIN)
-            page.fill("#u-password", PASSWORD)
-            page.click("#signin-form button[type=submit]")
-            page.wait_for_url(base + "/")
-            page.locator("#update-button").wait_for(state="visible")
-            page.click("#update-button")
-            page.locator("#sources-table tbody tr", has_text="2016-07-28").wait_for(timeout=120_000)
-            first = page.locator("#sources-table tbody tr").nth(0).text_content()
-            assert "never" not in first
-            session.shot("overview_sources")
-            session.close()
-        finally:
-            browser.close()
+    session = Session(browser, base, {"width": 1280, "height": 900})
+    page = session.open("/", "#sources-table tbody tr")
+    rows = page.locator("#sources-table tbody tr")
+    assert rows.count() == 5
+    assert "never" in rows.nth(0).text_content()
+    assert page.locator("#update-button").is_hidden()           # anonymous: no button
+    summary = page.locator("#track-summary")
+    page.locator("#track-summary:not([data-status=loading])").wait_for(state="attached",
+                                                                        timeout=120_000)
+    page.locator("#track-chart.js-plotly-plot").wait_for(timeout=30_000)
+    assert page.locator("#track-chart .scatterlayer .trace").count() == 3   # two models, the launches
+    assert "Last 24 months: Brier score" in summary.text_content()
+    # sign in as the admin; the button appears and runs the update
+    page.goto(base + "/signin?next=/")
+    page.fill("#u-name", ADMIN)
+    page.fill("#u-password", PASSWORD)
+    page.click("#signin-form button[type=submit]")
+    page.wait_for_url(base + "/")
+    page.locator("#update-button").wait_for(state="visible")
+    page.click("#update-button")
+    page.locator("#sources-table tbody tr", has_text="2016-07-28").wait_for(timeout=120_000)
+    first = page.locator("#sources-table tbody tr").nth(0).text_content()
+    assert "never" not in first
+    session.shot("overview_sources")
+    session.close()
