@@ -11,7 +11,7 @@ import time
 from panmun.armscontrol.calibrate import calibrate
 from panmun.armscontrol.model import risk
 from panmun.armscontrol.packages import load_package
-from panmun.store.db import open_store
+from panmun.store.opening import open_store
 
 
 def main() -> None:

@@ -84,7 +84,7 @@ def free_port() -> int:
 
 def prepare_store(path: Path, ensemble_users: int) -> dict:
     """Load the built-in knowledge base; create the accounts and tokens if auth exists."""
-    from panmun.store.db import open_store
+    from panmun.store.opening import open_store
 
     tokens: dict = {"reader": None, "ensemble": [None] * ensemble_users}
     with open_store(path) as store:

@@ -36,7 +36,7 @@ _LAZY: dict[str, str] = {
     # knowledge base and store
     "KnowledgeBase": "panmun.kb.loader", "load_kb": "panmun.kb.loader", "load_overlay": "panmun.kb.loader",
     "validate_path": "panmun.kb.validate", "write_datapackage": "panmun.kb.package",
-    "Store": "panmun.store.db", "open_store": "panmun.store.db",
+    "Store": "panmun.store.db", "open_store": "panmun.store.opening",
     "load_overlay_folder": "panmun.store.load",
     # ingestion
     "IngestSummary": "panmun.ingest.engine", "ingest_file": "panmun.ingest.engine",

@@ -146,8 +146,8 @@ def best_exchange(ideal: np.ndarray, voting: np.ndarray, salience: np.ndarray,
     gain = np.where(np.eye(m, dtype=bool)[None, None], 0.0, gain)
     idx = np.unravel_index(int(np.argmax(gain)), gain.shape)
     g = float(gain[idx])
-    if g <= 0:
-        return idx, 0.0, 0.0, 0.0
+    if g <= 0:    # the indices as Python ints, as below and as declared (numpy's before)
+        return (int(idx[0]), int(idx[1]), int(idx[2]), int(idx[3])), 0.0, 0.0, 0.0
     a_sel = float(a[idx])
     i, j, k, q = idx  # q: the issue j gives on (l in the docstring)
     b_sel = a_sel * float(s_out[i, j, k, 0] / s_in[i, j, 0, q])
@@ -160,7 +160,7 @@ def linkage_table(exchanges: list[Exchange], issues: list[str]) -> pd.DataFrame:
     Columns: issue_a, issue_b, exchanges, outcome_shift (sum of |shift| on both issues, scale
     points), sorted by outcome_shift descending. Pairs never linked are left out.
     """
-    rows: dict[tuple[str, str], list[float]] = {}
+    rows: dict[tuple[str, ...], list[float]] = {}     # (issue a, issue b) -> [exchanges, shift]
     for e in exchanges:
         key = tuple(sorted((issues[e.issue_k], issues[e.issue_l])))
         entry = rows.setdefault(key, [0, 0.0])

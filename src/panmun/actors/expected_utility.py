@@ -65,7 +65,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from panmun.actors.models import _weights, check_inputs, weighted_median
+from panmun.actors.models import check_inputs, effective_weights, weighted_median
 from panmun.errors import InputError
 
 NO_OFFER, CONFRONTATION, COMPROMISE, CAPITULATION = 0, 1, 2, 3
@@ -137,7 +137,7 @@ def _win_probability_code(x: np.ndarray, w: np.ndarray, r: np.ndarray, delta: fl
     return np.where(x[:, None] == x[None, :], 0.0, p)
 
 
-def _utility(gap: np.ndarray, r: np.ndarray) -> np.ndarray:
+def _utility(gap: np.ndarray, r: np.ndarray | float) -> np.ndarray:
     """2 - 4 gap^r, the utility form shared by Us, Uf, Ub, Uw, Usq."""
     return 2.0 - 4.0 * gap**r
 
@@ -273,7 +273,7 @@ def expected_utility(
     x = np.asarray(position, dtype=float).copy()
     s = np.asarray(salience, dtype=float)
     c = np.asarray(capability, dtype=float)
-    w = _weights(s, c)
+    w = effective_weights(s, c)
     n = x.size
     delta = float(x.max() - x.min())
     path, risk = [x.copy()], np.ones((rounds, n))

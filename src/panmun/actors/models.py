@@ -70,7 +70,7 @@ def check_inputs(
             seen[name] = row
 
 
-def _weights(salience: np.ndarray, capability: np.ndarray) -> np.ndarray:
+def effective_weights(salience: np.ndarray, capability: np.ndarray) -> np.ndarray:
     """Effective weights w = c s, rejecting an issue on which every weight is zero."""
     w = np.asarray(capability, dtype=float) * np.asarray(salience, dtype=float)
     if np.any(w.sum(axis=-1) <= 0):
@@ -89,7 +89,7 @@ def compromise(position: np.ndarray, salience: np.ndarray, capability: np.ndarra
     position scale.
     """
     x = np.asarray(position, dtype=float)
-    w = _weights(salience, capability)
+    w = effective_weights(salience, capability)
     out = (w * x).sum(axis=-1) / w.sum(axis=-1)
     return float(out) if np.ndim(out) == 0 else out
 
@@ -112,7 +112,7 @@ def weighted_median(
     "Exactly" is tested with a relative tolerance of 1e-12 of :math:`W`.
     """
     x = np.asarray(position, dtype=float)
-    w = _weights(salience, capability)
+    w = effective_weights(salience, capability)
     x2, w2 = np.atleast_2d(x), np.atleast_2d(w)
     order = np.argsort(x2, axis=-1, kind="stable")
     xs = np.take_along_axis(x2, order, axis=-1)
@@ -130,7 +130,7 @@ def weighted_median(
     return float(out[0]) if x.ndim == 1 else out
 
 
-def _nash_gain(x: np.ndarray, ideal: np.ndarray, d: np.ndarray, loss: str) -> np.ndarray:
+def _nash_gain(x: np.ndarray | float, ideal: np.ndarray, d: np.ndarray, loss: str) -> np.ndarray:
     """Gain over disagreement, g_i(x) = u_i(x) - u_i(d) per unit salience, shape (..., n)."""
     if loss == "quadratic":
         return (d - ideal) ** 2 - (x - ideal) ** 2
@@ -171,7 +171,7 @@ def nash(
     scale. Returns a float on the position scale.
     """
     x = np.asarray(position, dtype=float)
-    w = _weights(salience, capability)
+    w = effective_weights(salience, capability)
     if loss not in ("quadratic", "linear"):
         raise InputError(f"loss must be 'quadratic' or 'linear', not {loss!r}")
     active = w > 0

@@ -11,11 +11,15 @@ before ``at`` (NaN if there is none yet).
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from panmun.dates import as_date
 from panmun.kb.loader import KnowledgeBase, load_kb
+
+if TYPE_CHECKING:
+    from panmun.kb.schema import Coding
 
 COLUMNS: tuple[str, ...] = ("actor", "position", "salience", "capability", "date", "source_url")
 
@@ -58,7 +62,7 @@ def positions_at(issue: str, at: dt.date | str | None = None,
     if issue not in {i.id for i, _ in kb.issues}:
         known = ", ".join(i.id for i, _ in kb.issues)
         raise KeyError(f"unknown issue {issue!r} (known: {known})")
-    latest: dict[str, object] = {}
+    latest: dict[str, Coding] = {}
     for coding, _ in kb.codings:
         if coding.issue == issue and coding.date <= at:
             if coding.actor not in latest or coding.date > latest[coding.actor].date:

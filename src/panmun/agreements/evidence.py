@@ -99,6 +99,14 @@ class Compliance:
     basis: tuple[str, ...]
     rules: int
 
+    def __repr__(self) -> str:
+        since = self.since.isoformat() if self.since is not None else "the start"
+        return (f"Compliance({since}..{self.until.isoformat()} by {self.freq}, basis "
+                f"{'+'.join(self.basis)}, {self.rules} rules: "
+                f"{int(self.summary['confirming'].sum()) if len(self.summary) else 0} confirming and "
+                f"{int(self.summary['violating'].sum()) if len(self.summary) else 0} violating links "
+                f"in {len(self.summary)} provision-periods)")
+
 
 def load_rules(overlay: Path | str | None = None) -> RuleSet:
     """The built-in rules, plus those of an overlay folder (validated against the built-in kb)."""

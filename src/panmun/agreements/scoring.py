@@ -146,6 +146,14 @@ class Scorecard:
     table: pd.DataFrame        # the view asked for (provision, agreement or vector)
     track: str = "all"         # the track the table covers: peace-process, alliance or all
 
+    def __repr__(self) -> str:
+        return (f"Scorecard(at {self.at.isoformat()}, by {self.by}, track {self.track}: "
+                f"{len(self.provisions)} provisions, {len(self.table)} rows)")
+
+    def _repr_html_(self) -> str:
+        """The table, under a one-line heading, in a notebook."""
+        return f"<p>{repr(self)}</p>" + self.table.to_html(index=False, max_rows=30)
+
 
 def default_track(by: str, agreement: str | None = None) -> str:
     """The track a scorecard covers unless told: the peace process for the index by vector

@@ -75,8 +75,9 @@ class Posterior:
         dist = {"lam0": stats.gamma(self.rate_shape, scale=1.0 / self.rate_rate),
                 "p1": stats.beta(self.p1_a, self.p1_b), "p2": stats.beta(self.p2_a, self.p2_b),
                 "p3": stats.beta(self.p3_a, self.p3_b)}[name]
-        return {"median": list(dist.ppf(0.5)), "low": list(dist.ppf(INTERVAL[0])),
-                "high": list(dist.ppf(INTERVAL[1]))}
+        # one value per domain: the parameters are arrays (scipy-stubs types ppf as float | ndarray)
+        return {"median": list(dist.ppf(0.5)), "low": list(dist.ppf(INTERVAL[0])),  # type: ignore[arg-type]
+                "high": list(dist.ppf(INTERVAL[1]))}  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,13 @@ class Calibration:
     wider: int                            # successes for p3
     cma_rate_ratio: dict[str, float]      # median, low, high
     cma_counts: dict[str, int]            # incidents in the cma and non-cma windows
+
+    def __repr__(self) -> str:
+        r = self.cma_rate_ratio
+        return (f"Calibration(4 domains; CMA rate ratio {r['median']:.2f} [{r['low']:.2f}, {r['high']:.2f}]"
+                f" from {self.cma_counts.get('cma', 0)} incidents in {self.exposure.get('cma', 0):.1f} CMA "
+                f"years and {self.cma_counts.get('non_cma', 0)} in {self.exposure.get('non_cma', 0):.1f} "
+                f"other years)")
 
 
 def _years(start: dt.date, end: dt.date) -> float:

@@ -14,7 +14,7 @@ def comparison_figure(ranked: pd.DataFrame, effects: pd.DataFrame | None = None)
     calibration's uncertainty). Right: the change from adding (blue) or removing (red)
     each measure, median and 90 % interval."""
     panels = 2 if effects is not None and len(effects) else 1
-    height = max(2.6, 0.28 * (len(effects) if panels == 2 else len(ranked)) + 1.2)
+    height = max(2.6, 0.28 * (len(effects) if effects is not None and panels == 2 else len(ranked)) + 1.2)
     fig = Figure(figsize=(10, height))
     axes = np.atleast_1d(fig.subplots(1, panels, gridspec_kw={"width_ratios": [1, 1.4][:panels]}))
     ax = axes[0]
@@ -29,6 +29,7 @@ def comparison_figure(ranked: pd.DataFrame, effects: pd.DataFrame | None = None)
     ax.set_title("Packages: median and 90 % interval", fontsize=9)
     style(ax, grid="x")
     if panels == 2:
+        assert effects is not None  # two panels only with effects
         ax = axes[1]
         eff = effects.sort_values("d_p_deadly_median")
         y = np.arange(len(eff))[::-1]

@@ -62,7 +62,8 @@ def systematic_incidents() -> list[Event]:
     """The systematic list of border incidents 1999-2025 (``data/incidents.csv``; its inclusion
     rule, coding and limits in ``data/INCIDENTS_SOURCE.txt``), every incident deadly or not."""
     path = resources.files("panmun.armscontrol") / "data" / "incidents.csv"
-    with path.open("r", encoding="utf-8", newline="") as fh:
+    # typeshed's Traversable.open leaves out newline=, which the files of a package accept
+    with path.open("r", encoding="utf-8", newline="") as fh:  # type: ignore[call-overload]
         rows = list(csv.DictReader(fh))
     return [Event(dt.date.fromisoformat(r["date"]), r["domain"], r["use_of_force"] == "yes",
                   r["deadly"] == "yes", r["description"], r["source_url"]) for r in rows]

@@ -138,7 +138,7 @@ def _parse(file: str, data: list, model: type[BaseModel]) -> tuple[list, list[Pr
 def _id_problems(file: str, measures: list[tuple[Measure, Where]],
                  known_provisions: set[str]) -> list[Problem]:
     """Measure ids outside the contract, repeated ids and provisions the knowledge base lacks."""
-    from panmun.kb.validate import measure_problems
+    from panmun.kb.checks import measure_problems
 
     problems = [Problem(file, where.line_of("id"), "id",
                         f"unknown measure id {m.id!r}; known: {', '.join(MEASURE_IDS)}")
@@ -247,9 +247,10 @@ def verification(measure_ids: list[str], measures: list[Measure] | None = None) 
     ``burden_score`` is the package total (:func:`package_burden`).
     """
     chosen = _select(measure_ids, measures)
-    rows = [{"id": m.id, "what": m.restricts.activity, "means": ", ".join(m.verification.means),
-             "burden": m.verification.burden, "burden_score": BURDEN_SCORE[m.verification.burden],
-             "why": m.verification.burden_why} for m in chosen]
+    rows: list[dict[str, Any]] = [
+        {"id": m.id, "what": m.restricts.activity, "means": ", ".join(m.verification.means),
+         "burden": m.verification.burden, "burden_score": BURDEN_SCORE[m.verification.burden],
+         "why": m.verification.burden_why} for m in chosen]
     used = dict.fromkeys(mean for m in chosen for mean in m.verification.means)
     rows.append({"id": "package total", "what": f"{len(chosen)} measure(s)", "means": ", ".join(used),
                  "burden": None, "burden_score": sum(r["burden_score"] for r in rows), "why": None})

@@ -158,6 +158,7 @@ def simulate(params: Params, years: int, seed: int | np.random.Generator | None 
     rng = np.random.default_rng(seed)
     e = effective(params)
     lam, s1, s2, s3 = (np.asarray(a, dtype=float) for a in (e.lam, e.s1, e.s2, e.s3))
+    shape: tuple[int, ...]
     if lam.ndim == 2:  # one parameter draw per run: broadcast over the years axis
         lam, s1, s2, s3 = (a[:, None, :] for a in (lam, s1, s2, s3))
         shape = (lam.shape[0], years, len(DOMAINS))

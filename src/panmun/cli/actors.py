@@ -6,6 +6,7 @@ Actors come from a CSV (``--input``, see docs/actors.md) or from the knowledge b
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import typer
@@ -50,7 +51,10 @@ def _veto(frame, issue: str | None, holders: list[str] | None, status_quo: float
             raise InputError(f"--veto {unknown[0]}: no such actor (actors: {', '.join(sorted(names))})")
         if status_quo is None and declared is None:
             raise InputError("--veto needs --status-quo (the point a veto holder can keep by refusing)")
-        return list(holders), status_quo if status_quo is not None else declared.status_quo
+        if status_quo is None:
+            assert declared is not None     # refused just above otherwise
+            status_quo = declared.status_quo
+        return list(holders), status_quo
     if status_quo is not None and declared is None:
         raise InputError("--status-quo goes with --veto (or an --issue that declares veto holders)")
     if declared is None:
@@ -73,6 +77,7 @@ def _actors(input_: Path | None, issue: str | None, at: str | None):
         return frame, str(input_)
     from panmun.actors.positions import positions_at
 
+    assert issue is not None    # exactly one of input_ and issue is given, and input_ is not
     try:
         frame = positions_at(issue, at=at)
     except (KeyError, ValueError) as exc:
@@ -254,7 +259,7 @@ def positions_(
 
     if len(at) > 20:
         raise InputError(f"--at given {len(at)} times: compare at most 20 dates")
-    dates = at or [None]
+    dates: Sequence[str | None] = at or [None]
     frames, outcomes = [], []
     for when in dates:
         frame, label = _actors(None, issue, when)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import typer
 
@@ -92,10 +93,13 @@ def scorecard(
     shows the alliance track (the 2021 ROK-US statement) in a table of its own, not
     counted in the index (JSON: ask for it with --track alliance).
     """
+    from panmun.agreements.scoring import By, TrackChoice
     from panmun.agreements.scoring import scorecard as compute_scorecard
 
     with store_from(ctx) as store:
-        card = compute_scorecard(store, at=at, by=by, agreement=agreement, track=track)
+        # scorecard checks --by and --track itself and names the choices in its refusal
+        card = compute_scorecard(store, at=at, by=cast(By, by), agreement=agreement,
+                                 track=cast(TrackChoice | None, track))
         other = None
         if card.by == "vector" and card.track == "peace-process" and fmt != Format.json:
             other = compute_scorecard(store, at=at, by="vector", agreement=agreement, track="alliance")
@@ -138,14 +142,16 @@ def compliance(
     fmt: Format = FormatOption,
 ) -> None:
     """Events that confirm or violate each provision, per period, with their sources."""
-    from panmun.agreements.evidence import BASES, load_rules
+    from panmun.agreements.evidence import BASES, Freq, load_rules
     from panmun.agreements.evidence import compliance as compute_compliance
 
     if basis not in (*BASES, "all"):
         raise InputError(f"--basis must be rule, history or all, not {basis!r}")
     rule_set = load_rules(rules)
     with store_from(ctx) as store:
-        result = compute_compliance(store, provision_id=provision, since=since, until=until, freq=freq,
+        # compliance checks --freq itself and names the choices in its refusal
+        result = compute_compliance(store, provision_id=provision, since=since, until=until,
+                                    freq=cast(Freq, freq),
                                     rules=rule_set, basis=BASES if basis == "all" else (basis,),
                                     source=source)
     if detail:
@@ -196,6 +202,7 @@ def set_status(
         missing = [n for n, v in (("--date", date), ("--source", source), ("--note", note)) if not v]
         if missing:
             raise InputError(f"set-status needs {', '.join(missing)} (or --undo)")
+        assert date and source and note     # each was checked just above
         change_id = record_status(store, provision_id, date=date, source=source, note=note,
                                   score=score, state=state, who=who)
     emit(Output(fields={"recorded": True, "provision": provision_id, "change_id": change_id,

@@ -7,6 +7,7 @@ number outside them is a usage error (exit 2) naming the range, before any work 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -86,20 +87,22 @@ def chart_file(value: Path | None) -> Path | None:
 
 
 def chart_option(help: str = "Also draw a chart (PNG, SVG or PDF).",
-                 name: str = "--chart") -> typer.models.OptionInfo:
-    """``--chart FILE``: a chart to write, checked before any work starts."""
+                 name: str = "--chart") -> Any:
+    """``--chart FILE``: a chart to write, checked before any work starts.
+
+    Typed ``Any`` as typer types :func:`typer.Option`: it stands as the default of a parameter of any type."""
     return typer.Option(None, name, help=help, callback=chart_file)
 
 
-def limit_option(default: int, what: str) -> typer.models.OptionInfo:
-    """``--limit N``: print at most N rows (0: all of them)."""
+def limit_option(default: int, what: str) -> Any:
+    """``--limit N``: print at most N rows (0: all of them); ``Any`` as :func:`chart_option`."""
     return typer.Option(default, "--limit", min=0, max=MAX_LIMIT,
                         help=f"Print at most this many {what} (0: all).")
 
 
 def store_from(ctx: typer.Context):
     """Open the store chosen by the global ``--db`` option (or PANMUN_DB, or the default)."""
-    from panmun.store.db import open_store
+    from panmun.store.opening import open_store
 
     db: Path | None = (ctx.obj or {}).get("db") if ctx is not None else None
     return open_store(db)

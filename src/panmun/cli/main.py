@@ -119,7 +119,8 @@ def main(argv: list[str] | None = None) -> int:
         console(stderr=True).print("aborted")
         return 1
     except typer.TyperException as exc:  # usage errors: unknown option, bad value
-        exc.show()
+        # typer declares show() on its click exceptions only, which are all the usage errors raised
+        exc.show()  # type: ignore[attr-defined]
         return exc.exit_code
     except OSError as exc:   # a file or device the command was pointed at cannot be used
         from rich.markup import escape

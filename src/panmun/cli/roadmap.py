@@ -49,7 +49,7 @@ START_RANGE = ("1991-01", "2050-12")
 def _month(value: str | None) -> str | None:
     if value is None:
         return None
-    from panmun.roadmap.files import as_month
+    from panmun.months import as_month
 
     try:
         month = as_month(value)
@@ -179,7 +179,7 @@ def plan_(ctx: typer.Context,
     records = [plan_record(roadmap, p) for p in roadmap.plans]
     _charts(roadmap, chart, balance_chart)
     if save_plan is not None:
-        from panmun.roadmap.files import write_plan
+        from panmun.roadmap.plans import write_plan
 
         write_plan(save_plan, roadmap.best.schedule, c.start, name=f"best-{objective.replace('_', '-')}",
                    title=f"The planner's best plan ({objective}, horizon {c.horizon} months)")
@@ -267,7 +267,7 @@ def check_(plan_file: Path = typer.Argument(..., callback=input_file,
 
     from panmun.months import month_after
     from panmun.roadmap import rules
-    from panmun.roadmap.files import read_plan
+    from panmun.roadmap.plans import read_plan
 
     steps, _ = _inputs(None, None)
     plan = read_plan(plan_file, steps)

@@ -58,7 +58,7 @@ app = typer.Typer(
 
 
 def _reporter():
-    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
     from panmun.update.progress import Reporter
 
@@ -70,7 +70,7 @@ def _reporter():
                                  TextColumn("{task.fields[rows]:,} rows"), TimeElapsedColumn(),
                                  console=console(stderr=True), transient=True,
                                  disable=not sys.stderr.isatty())
-            self.task = None
+            self.task: TaskID | None = None
 
         def begin(self, label: str, total: int | None) -> None:
             self.task = self.bars.add_task(label, total=total, rows=0)

@@ -31,7 +31,8 @@ def event_rows(store: Store, since: dt.date | str | None = None, until: dt.date 
                actor: str | None = None, kind: str | None = None,
                newest: int | None = None) -> list[dict]:
     """The rows of :func:`list_events` as plain dicts (dates as ``datetime.date``)."""
-    where, params = ["TRUE"], []
+    where: list[str] = ["TRUE"]
+    params: list[object] = []
     if since is not None:
         where.append("date >= ?")
         params.append(as_date(since))

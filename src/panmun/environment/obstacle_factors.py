@@ -38,7 +38,7 @@ import pandas as pd
 from panmun.agreements.scoring import implementation_series
 from panmun.dates import as_date
 from panmun.environment.indices import check_freq, index
-from panmun.ingest.engine import REGION_ACTORS
+from panmun.ingest.formats import REGION_ACTORS
 from panmun.store.db import Store
 
 KEY_DYADS: tuple[str, ...] = ("KOR-PRK", "USA-PRK")

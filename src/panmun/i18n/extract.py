@@ -22,10 +22,11 @@ def template_messages(folder: Path) -> Iterator[tuple[str, str | tuple[str, ...]
     """(file name, message id) of each message in the Jinja templates under ``folder``."""
     env = jinja2.Environment(extensions=["jinja2.ext.i18n"])
     env.policies["ext.i18n.trimmed"] = True
-    env.newstyle_gettext = True  # as the briefing renders them: "%" in a {% trans %} block is "%%"
+    # the i18n extension adds these attributes at run time; jinja2's types do not declare them
+    env.newstyle_gettext = True  # type: ignore[attr-defined]  # as the briefing renders: "%" is "%%"
     for path in sorted(folder.glob("*.j2")):
         source = path.read_text(encoding="utf-8")
-        for _line, _func, message in env.extract_translations(source):
+        for _line, _func, message in env.extract_translations(source):  # type: ignore[attr-defined]
             if isinstance(message, tuple):
                 message = tuple(m for m in message if m)
                 message = message[0] if len(message) == 1 else message

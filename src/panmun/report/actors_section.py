@@ -10,6 +10,7 @@ The actors modules are imported when the section is built, so ``import panmun`` 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pandas as pd
 
@@ -33,7 +34,8 @@ def actors_section(store: Store, at: dt.date) -> Section:
     merged = now[["actor", "position", "salience", "date", "source_url"]].merge(
         then[["actor", "position"]].rename(columns={"position": "position_then"}), on="actor", how="left")
     declared = issue_veto(ISSUE)
-    rows, vetoes = [], []
+    rows: list[dict[str, Any]] = []    # as_of (text), veto and each model's outcome (numbers or None)
+    vetoes = []
     for d, f in ((THEN, then), (at, now)):
         predicted = predict_all(f[COLUMNS])
         veto = None

@@ -24,12 +24,12 @@ BRIEFING_SEED = 0
 
 def armscontrol_section(store: Store, at: dt.date) -> Section:
     """Packages ranked with intervals, the marginal-effects chart, the calibration's caveats."""
-    from panmun.armscontrol.calibrate import calibrate
+    from panmun.armscontrol.calibrate import base_rate_draws, calibrate
     from panmun.armscontrol.charts import comparison_figure
     from panmun.armscontrol.packages import compare, flat_risk, load_package, marginal_table
 
     calibration = calibrate(store)
-    base = calibration.posterior.draw(BRIEFING_RUNS, BRIEFING_SEED)
+    base = base_rate_draws(store, BRIEFING_RUNS, BRIEFING_SEED)
     packages = [load_package(name) for name in PACKAGES]
     rows = compare(packages, base, sims=BRIEFING_SIMS, seed=BRIEFING_SEED)
     ranked = pd.DataFrame([flat_risk(r) for r in rows])

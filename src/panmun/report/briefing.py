@@ -63,6 +63,11 @@ class Briefing:
     lang: str = "en"
     """The language of its sentences (``en`` or ``ko``): :func:`in_language` gives another."""
 
+    def __repr__(self) -> str:
+        through = self.record_through.isoformat() if self.record_through else "unknown"
+        return (f"Briefing(at {self.at.isoformat()}, {self.lang}, {len(self.sections)} sections, "
+                f"{len(self.judgements)} key judgements, record through {through})")
+
     @property
     def glossary(self) -> list[tuple[str, str]]:
         """The three-vector model's parameter names, as the annexes' charts show them, and
@@ -94,7 +99,7 @@ def _pct(x: float | None, lang: str = "en") -> str:
     return "n/a" if x is None or pd.isna(x) else format_percent(x, lang, space=False)
 
 
-def _peak(series: pd.DataFrame, key: str, value) -> tuple[float, dt.date]:
+def _peak(series: pd.DataFrame, key: str, value) -> tuple[float, dt.date | None]:
     grp = series[series[key] == value].dropna(subset=["implementation"])
     if grp.empty:
         return float("nan"), None

@@ -152,7 +152,9 @@ def build_section(store: Store, at: dt.date, builder: Builder, *, code: str, tod
                     and key.get("generation") == generation(store, key.get("tables", ()), at)):
                 return section, True
     recorder = _Recorder(store.con, tables)
-    section = builder(Store(recorder, store.path), at)
+    # _Recorder stands in for the DuckDB connection (it forwards what Store calls); store/db.py
+    # declares the connection's class, so this needs an ignore until it names a protocol
+    section = builder(Store(recorder, store.path), at)  # type: ignore[arg-type]
     if path is not None:
         read = tuple(sorted(recorder.read))
         key = {"code": code, "today": today, "tables": read, "generation": generation(store, read, at)}

@@ -42,7 +42,7 @@ def dyad_verdicts(
     names = names or {}
     length = at - since
     before_start = since - length
-    rows = []
+    rows: list[dict[str, object]] = []
     for dyad in DYADS:
         a, b = events["actor1"], events["actor2"]
         mine = events[((a == dyad.a) & (b == dyad.b)) | ((a == dyad.b) & (b == dyad.a))]

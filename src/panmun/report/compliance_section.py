@@ -10,6 +10,7 @@ however many of its provisions it bears on.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -20,6 +21,10 @@ from panmun.agreements.evidence import compliance
 from panmun.agreements.scoring import implementation_series, scorecard
 from panmun.report.charts import to_svg
 from panmun.store.db import Store
+
+if TYPE_CHECKING:
+    from matplotlib.container import BarContainer
+    from matplotlib.lines import Line2D
 
 START = dt.date(2018, 1, 1)
 RECENT = 12
@@ -57,7 +62,7 @@ def compliance_chart(yearly: pd.DataFrame, series: pd.DataFrame, agreements: lis
     fig = Figure(figsize=(9, 1.9 * len(agreements) + 0.6))
     axes = np.atleast_1d(fig.subplots(len(agreements), 1, sharex=True))
     top = max(1, int(yearly[["confirming", "violating"]].to_numpy().max())) if len(yearly) else 1
-    handles = []
+    handles: list[BarContainer | Line2D] = []
     for ax, agreement in zip(axes, agreements, strict=True):
         grp = (yearly.loc[yearly["agreement"] == agreement, ["year", "confirming", "violating"]]
                .set_index("year").reindex(years, fill_value=0))
@@ -84,7 +89,9 @@ def compliance_chart(yearly: pd.DataFrame, series: pd.DataFrame, agreements: lis
         twin.set_ylabel("implemented %", fontsize=8, color=SCORE_COLOUR)
         twin.tick_params(labelsize=7.5, colors=SCORE_COLOUR)
         twin.spines[["top"]].set_visible(False)
-    fig.legend(handles, ["confirming evidence", "violating evidence", "implementation (% of maximum)"],
+    # matplotlib takes bar containers as legend handles; its types declare Artists only
+    fig.legend(handles,  # type: ignore[call-overload]
+               ["confirming evidence", "violating evidence", "implementation (% of maximum)"],
                loc="upper right", ncol=3, fontsize=8, frameon=False)
     fig.subplots_adjust(hspace=0.45, top=1 - 0.45 / fig.get_figheight())
     return to_svg(fig)

@@ -42,10 +42,10 @@ def reliability_chart(reliability: pd.DataFrame, models: tuple[str, ...] | None 
     """One panel per model: observed frequency against mean forecast per bin (marker area ∝
     forecasts in the bin, bars the 90% Wilson interval), with the diagonal of perfect
     reliability."""
-    models = list(models or dict.fromkeys(reliability["model"]))
-    fig = Figure(figsize=(max(10, 1.9 * len(models)), 2.7))
-    axes = fig.subplots(1, len(models), sharey=True)
-    for ax, model in zip(np.atleast_1d(axes), models, strict=True):
+    names = list(models or dict.fromkeys(reliability["model"]))
+    fig = Figure(figsize=(max(10, 1.9 * len(names)), 2.7))
+    axes = fig.subplots(1, len(names), sharey=True)
+    for ax, model in zip(np.atleast_1d(axes), names, strict=True):
         grp = reliability[(reliability["model"] == model) & (reliability["n"] > 0)]
         colour = MODEL_COLOURS.get(model, "#333333")
         ax.plot([0, 1], [0, 1], color="#333333", lw=0.7, ls="--")
@@ -152,6 +152,7 @@ def forecast_section(store: Store, at: dt.date) -> Section:
         if name == BACKTEST_TARGET:
             backtest_result = run_backtest(data, DEFAULT_START, None, settings)
     result = backtest_result
+    assert result is not None   # BACKTEST_TARGET is one of TARGETS
     shown = tuple(dict.fromkeys((*RELIABILITY_MODELS, result.chosen, result.best_baseline)))
     scores = result.scores.set_index("model")
     periods = result.periods

@@ -210,6 +210,7 @@ def security_judgement(forecast: dict, at: dt.date, age_days: int | None,
               month=_month_name(month, tr), word=word, p=_pct(p, tr), lo=_pct(lo, tr), hi=_pct(hi, tr))
     evidence = tr("Escalation forecasts: the combined model's probability")
     if skill is not None:
+        assert track is not None    # skill is computed from it
         evidence += tr("; over the last 24 months its Brier score was {chosen} against the simple "
                        "baseline's {baseline} (lower is better)",
                        chosen=f"{track.iloc[-1]['running_brier_chosen']:.3f}",
@@ -400,7 +401,7 @@ class Indicator:
     """Record names the sentences quote (a roadmap step's), shown marked when in English."""
 
 
-def _measure_names(lang: str = "en") -> dict[str, str]:
+def _measure_names(lang: str = "en") -> dict[str, str | None]:
     """Measure id -> name (in Korean the measure's ``summary_ko``/``name_ko`` when the
     knowledge base has one, else None for the caller to fall back on)."""
     from panmun.armscontrol.measures import load_measures
@@ -454,7 +455,8 @@ def indicators(data: dict[str, dict], tr: Translator | None = None) -> list[Indi
         )
         for r in added.itertuples():
             points = -100 * r.d_p_deadly_median
-            name = names.get(r.measure) or tr.label(english.get(r.measure, r.measure))
+            # an English name is never empty (kb.schema.Measure), so `or` falls back only for a missing id
+            name = names.get(r.measure) or tr.label(english.get(r.measure) or r.measure)
             out.append(
                 Indicator(
                     tr("Restoring or agreeing {measure}",

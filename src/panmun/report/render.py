@@ -63,7 +63,9 @@ def environment(lang: str = "en") -> jinja2.Environment:
         extensions=["jinja2.ext.i18n"],
     )
     env.policies["ext.i18n.trimmed"] = True
-    env.install_gettext_callables(tr.gettext, tr.ngettext, newstyle=True, pgettext=tr.pgettext)
+    # the i18n extension adds this method at run time; jinja2's types do not declare it
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        tr.gettext, tr.ngettext, newstyle=True, pgettext=tr.pgettext)
     env.filters["pct"] = lambda x: "–" if x is None or pd.isna(x) else format_percent(x, tr.lang, space=False)
     env.filters["rows"] = _rows
     env.filters["date"] = partial(_date, lang=tr.lang)

@@ -37,13 +37,19 @@ def vectors_section(store: Store, at: dt.date) -> Section:
     from panmun.vectors.model import DRIVER_NAMES
     from panmun.vectors.posterior import record_posterior
     from panmun.vectors.records import record_interactions, record_validation
-    from panmun.vectors.runs import bands, compare_bands, paired_differences, run_ensemble
+    from panmun.vectors.runs import (
+        bands,
+        compare_bands,
+        paired_differences,
+        posterior_parameters,
+        run_ensemble,
+    )
     from panmun.vectors.scenarios import BUILTIN, load_scenario
     from panmun.vectors.sensitivity import sensitivity
 
     post, _ = record_posterior(store)
     diag = post.diagnostics()
-    draws = post.draws(BRIEFING_RUNS, BRIEFING_SEED)
+    draws = posterior_parameters(post, BRIEFING_RUNS, BRIEFING_SEED)
     scenarios = [load_scenario(name) for name in BUILTIN]
     tables = {sc.name: bands(sc, run_ensemble(sc, BRIEFING_RUNS, BRIEFING_HORIZON, BRIEFING_SEED,
                                               params=draws))
@@ -58,7 +64,7 @@ def vectors_section(store: Store, at: dt.date) -> Section:
                           seed=BRIEFING_SEED, drivers=DRIVER_NAMES, params=base.parameters)
     interactions = record_interactions(store)
     validation, _ = record_validation(store)
-    map_draws = post.draws(MAP_DRAWS, BRIEFING_SEED)
+    map_draws = posterior_parameters(post, MAP_DRAWS, BRIEFING_SEED)
     maps = [driver_map(base, map_draws, x, y, levels=MAP_LEVELS, draws=MAP_DRAWS) for x, y in CANDIDATES]
     maps = sorted(maps, key=informativeness, reverse=True)[:2]
     title = "Denuclearization, peace regime and arms control: what the record says, and scenarios"

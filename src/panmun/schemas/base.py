@@ -7,6 +7,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from panmun.months import MONTH
+
 
 class Row(BaseModel):
     """A record of a command's output. A key the model does not name is an error, so the
@@ -37,5 +39,5 @@ class SourceRef(Row):
     """Title of the source, when recorded."""
 
 
-Month = Annotated[str, Field(pattern=r"^\d{4}-\d{2}$", description="A month, YYYY-MM.")]
+Month = Annotated[str, Field(pattern=MONTH.pattern, description="A month, YYYY-MM.")]
 Probability = Annotated[float, Field(ge=0, le=1)]

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlencode
 
+from panmun.months import month_end, month_index
 from panmun.update.access import Access
 from panmun.update.download import FetchError, read_json
 from panmun.update.gdelt import Keep
@@ -51,20 +52,16 @@ def months(start: dt.date, today: dt.date) -> list[dt.date]:
     return out
 
 
-def month_end(first: dt.date) -> dt.date:
-    return (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
-
-
 def settled(first: dt.date, fetched: dt.datetime) -> bool:
     """Whether a month was fetched late enough after its end not to be fetched again."""
-    return fetched.date() > month_end(first) + dt.timedelta(days=SETTLE_DAYS)
+    return fetched.date() > month_end(month_index(first)) + dt.timedelta(days=SETTLE_DAYS)
 
 
 def query(base: str, first: dt.date, country: str, page: int = 1,
           secrets: dict[str, str] | None = None) -> str:
     """The API address of one page (with the key and e-mail only when ``secrets`` gives them)."""
     params = {**(secrets or {}), "country": country,
-              "event_date": f"{first.isoformat()}|{month_end(first).isoformat()}",
+              "event_date": f"{first.isoformat()}|{month_end(month_index(first)).isoformat()}",
               "event_date_where": "BETWEEN", "limit": PAGE, "page": page}
     return f"{base}{API}?{urlencode(params)}"
 
@@ -75,11 +72,14 @@ def acled_listing(access: Access, start: dt.date, today: dt.date, keep: Keep,
     again even when done."""
     listing = Listing()
     base = access.settings.bases.get("acled") or access.source.base
+    assert base is not None     # ACLED's public address is built in (sources.SOURCES)
     for first in months(start, today):
         name = month_name(first)
         if not keep(name, first):
             continue
-        url = {"network": query(access.base, first, access.settings.acled_countries[0]),
+        network = (query(access.base, first, access.settings.acled_countries[0])
+                   if access.base is not None else None)    # None in folder mode only, not read there
+        url = {"network": network,
                "mirror": access.url(name), "folder": None}[access.mode]
         listing.files.append(RemoteFile(access.source.name, name, first, url=url,
                                         refetch=name not in settled_months,
@@ -92,6 +92,9 @@ def fetch_month(access: Access, file: RemoteFile, dest: Path,
     """Every page of one month for each configured country, written to ``dest`` as ACLED's CSV;
     return the rows written (none: no file is written)."""
     settings = access.settings
+    # the run reads ACLED's API only with a key and e-mail, from a known address, by the month
+    assert settings.acled_key is not None and settings.acled_email is not None
+    assert access.base is not None and file.date is not None
     secrets = {"key": settings.acled_key.reveal(), "email": settings.acled_email.reveal()}
     rows: list[dict] = []
     for country in settings.acled_countries:

@@ -77,7 +77,7 @@ class Settings:
     """What the configuration file and the environment say."""
 
     path: Path | None = None                               # the file read (None: none exists)
-    bases: dict[str, str] = field(default_factory=dict)    # source -> base address
+    bases: dict[str, str | None] = field(default_factory=dict)    # source -> base address (None: empty)
     acled_key: Secret | None = None
     acled_email: Secret | None = None
     acled_countries: tuple[str, ...] = DEFAULT_ACLED_COUNTRIES

@@ -85,10 +85,13 @@ def polecat_listing(access: Access, keep: Keep) -> Listing:
         if path is None:
             raise FetchError(f"{INDEX} is not at {access.where}", kind="index")
     else:
+        # network mode: the run reads POLECAT from the network only once its dataset is configured
+        assert access.base is not None and dataset is not None
         path = access.index_file(INDEX, dataset_url(access.base, dataset))
         if path is None:
             raise FetchError(f"Dataverse at {access.where} has no dataset {dataset}", kind="index")
     base = access.settings.bases.get("polecat") or access.source.base
+    assert base is not None     # Dataverse's public address is built in (sources.SOURCES)
     listing.index.append((INDEX, dataset_url(base, dataset) if dataset else None))
     for entry in read_dataset(path):
         name = str(entry.get("filename") or entry.get("label") or "")

@@ -47,6 +47,13 @@ def stamp(name: str) -> dt.datetime | None:
         return None
 
 
+def _when(name: str) -> dt.datetime:
+    """The time of an export that :func:`read_gdelt2_index` listed (it lists only names with one)."""
+    when = stamp(name)
+    assert when is not None
+    return when
+
+
 def _day(text: str) -> dt.date | None:
     try:
         return dt.datetime.strptime(text, "%Y%m%d").date()
@@ -86,7 +93,9 @@ def gdelt2_listing(access: Access, keep: Keep, newest_done: str | None, full: bo
         if name is None:
             raise FetchError(f"no masterfilelist.txt or lastupdate.txt in {access.folder}: carry the index "
                              "files in with the exports (docs/update.md)", kind="index")
-        entries, bad = read_gdelt2_index(access.local(name), keep)
+        path = access.local(name)
+        assert path is not None     # the name was picked for being in the folder
+        entries, bad = read_gdelt2_index(path, keep)
         listing.index.append((name, access.upstream(name)))
     else:
         last = access.index_file("lastupdate.txt")
@@ -94,10 +103,10 @@ def gdelt2_listing(access: Access, keep: Keep, newest_done: str | None, full: bo
             raise FetchError(f"lastupdate.txt is not at {access.where}", kind="index")
         listing.index.append(("lastupdate.txt", access.upstream("lastupdate.txt")))
         newest, _ = read_gdelt2_index(last, lambda name, day: True)
-        latest = max((stamp(n) for n, _, _ in newest), default=None)
+        latest = max((_when(n) for n, _, _ in newest), default=None)
         done = stamp(newest_done) if newest_done else None
         if not full and done is not None and latest is not None and latest - done <= INTERVAL:
-            entries, bad = [e for e in newest if keep(e[0], stamp(e[0]).date())], 0
+            entries, bad = [e for e in newest if keep(e[0], _when(e[0]).date())], 0
         else:
             master = access.index_file("masterfilelist.txt")
             if master is None:
@@ -106,7 +115,7 @@ def gdelt2_listing(access: Access, keep: Keep, newest_done: str | None, full: bo
             entries, bad = read_gdelt2_index(master, keep)
     if bad:
         listing.notes.append(f"{bad} line(s) of the index are not SIZE MD5 URL; left out")
-    listing.files = [RemoteFile(access.source.name, name, stamp(name).date(),
+    listing.files = [RemoteFile(access.source.name, name, _when(name).date(),
                                 url=None if access.mode == "folder" else access.url(name), size=size,
                                 checksum=f"md5:{md5}", upstream=access.upstream(name))
                      for name, size, md5 in entries]

@@ -56,7 +56,8 @@ def _try_lock(fd: int) -> bool:
         import msvcrt
 
         try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            # typeshed declares msvcrt's functions for Windows only; this branch runs only there
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined,unused-ignore]
             return True
         except OSError:
             return False
@@ -73,6 +74,7 @@ def _unlock(fd: int) -> None:
     except ImportError:
         import msvcrt
 
-        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+        # typeshed declares msvcrt's functions for Windows only; this branch runs only there
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined,unused-ignore]
         return
     fcntl.flock(fd, fcntl.LOCK_UN)

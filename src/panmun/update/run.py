@@ -34,6 +34,7 @@ import re
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TypedDict
 
 from panmun.errors import InputError, PanmunError
 from panmun.store.db import Store
@@ -178,11 +179,19 @@ def _selected(sources: tuple[str, ...]) -> list[str]:
     return list(dict.fromkeys(sources)) if sources else list(SOURCE_NAMES)
 
 
+class _Common(TypedDict):
+    """What every :class:`Access` of a run shares."""
+
+    cache: Path
+    timeout: float
+    settings: Settings
+
+
 def _access(name: str, options: UpdateOptions, settings: Settings, mirrors: dict[str, str],
             files: dict[str, Path], cache: Path) -> tuple[Access | None, str | None]:
     """How the source is read in this run, or (None, why it cannot be)."""
     source = SOURCES[name]
-    common = dict(cache=cache, timeout=options.timeout, settings=settings)
+    common = _Common(cache=cache, timeout=options.timeout, settings=settings)
     if options.from_dir is not None:
         if not _in_folder(name, files):
             return None, f"none of its files is in {options.from_dir}"
@@ -254,6 +263,7 @@ class _SourceRun:
             result.note = f"{result.note}; {missing}" if result.note else missing
         result.record_through = records.record_through(store, self.source.format)
         failures = [f"{f.name}: {f.error}" for f in self.files if f.status == "failed"]
+        error: str | None
         if failures:
             error = f"{len(failures)} file(s) failed; the first: {failures[0]}"
         else:
@@ -384,6 +394,7 @@ class _SourceRun:
         access, reporter = self.access, self.reporter
         if access.mode == "folder":
             path = access.local(file.name)
+            assert path is not None     # _file passed over the files the folder does not hold
             verify(path, file.size, file.checksum)
         elif self.source.name == "acled" and access.mode == "network":
             rows = 0
@@ -401,6 +412,7 @@ class _SourceRun:
             finally:
                 reporter.end()
         else:
+            assert file.url is not None     # a listing leaves the address out in folder mode only
             reporter.begin(f"{file.source} {file.name}: download", file.size)
             try:
                 path = download(file.url, access.cache / self.source.name / file.name, timeout=access.timeout,
@@ -418,12 +430,14 @@ class _SourceRun:
 
     def _done(self, file: RemoteFile, status: str, checksum: str | None, size: int,
               ingest_id: int | None) -> None:
+        assert self.run_id is not None      # files are taken only outside a dry run, which starts a run
         records.mark_done(self.store, file, status=status, checksum=checksum, nbytes=size, run_id=self.run_id,
                           ingest_id=ingest_id, at=self._clock())
 
     def _failed(self, file: RemoteFile, message: str, expected: str | None = None, actual: str | None = None,
                 checksum: bool = False) -> FileResult:
         """Record a failed attempt and tell the person what happens next."""
+        assert self.run_id is not None      # files are taken only outside a dry run, which starts a run
         failures = records.mark_failed(self.store, file, error=message, run_id=self.run_id, at=self._clock())
         self.result.failed += 1
         self.result.checksum_failures += int(checksum)

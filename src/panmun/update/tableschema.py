@@ -55,10 +55,10 @@ def check_table(file: str, header: list[str], rows: list[Row], schema: dict) -> 
     if key and all(k in header for k in key):
         keys: set[tuple] = set()
         for line, row in rows:
-            value = tuple(row.get(k, "") for k in key)
-            if value in keys:
-                problems.append(Problem(file, line, ", ".join(key), f"primary key {value} repeats"))
-            keys.add(value)
+            row_key = tuple(row.get(k, "") for k in key)
+            if row_key in keys:
+                problems.append(Problem(file, line, ", ".join(key), f"primary key {row_key} repeats"))
+            keys.add(row_key)
     return problems
 
 

@@ -79,7 +79,7 @@ from scipy.optimize import least_squares
 
 from panmun.store.db import Store
 from panmun.vectors.history import CYCLE_2018, History, observed_history
-from panmun.vectors.model import Setup, _run, full_parameters, simulate
+from panmun.vectors.model import Setup, full_parameters, run_batch, simulate
 from panmun.vectors.parameters import BY_NAME, VECTORS, Parameter
 
 #: the initial trust, fitted alongside the model's parameters
@@ -177,7 +177,7 @@ class _Problem:
             else:
                 params[name] = xs[:, j]
         setup = Setup(tuple(initial), self.setup.drivers)
-        out = _run(setup, params, len(zs), None)
+        out = run_batch(setup, params, len(zs), None)
         assert out is not None
         return out
 

@@ -41,7 +41,7 @@ def expected_files(store) -> list[str]:
 def refresh(folder: Path = SHIPPED) -> dict:
     """Recompute the built-in record's posterior and fits into ``folder`` (emptied first);
     return the sampler's diagnostics."""
-    from panmun.store.db import open_store
+    from panmun.store.opening import open_store
     from panmun.vectors.records import record_interactions, record_validation
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -72,6 +72,7 @@ import numpy as np
 import pandas as pd
 
 from panmun.agreements.scoring import implementation_series
+from panmun.dates import ISO_DAY
 from panmun.environment.indices import index as environment_index
 from panmun.environment.obstacle_factors import CLOSURE_END_EVENT, CLOSURE_START_EVENT
 from panmun.errors import InputError
@@ -237,7 +238,6 @@ def leaders() -> tuple[dict, ...]:
 #: what to do about a malformed rivalry file
 RIVALRY_HINT = ("Fix the row in the rivalry file: date YYYY-MM-DD, level in [0, 1], what, "
                 "sources [{url, title, date}].")
-_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def read_rivalry(path: Path, display: str | None = None) -> tuple[dict, ...]:
@@ -277,7 +277,7 @@ def _bad(where: str, message: str) -> InputError:
 
 def _day(value) -> pd.Timestamp | None:
     text = str(value) if value is not None else ""
-    if not _DAY.fullmatch(text):
+    if not ISO_DAY.fullmatch(text):
         return None
     try:
         return pd.Timestamp(text)

@@ -46,7 +46,7 @@ from scipy.optimize import minimize
 from scipy.special import logsumexp
 
 from panmun.vectors.calibrate import TRUST0, step_drivers
-from panmun.vectors.model import Intervention, Setup, _run, full_parameters
+from panmun.vectors.model import Intervention, Setup, full_parameters, run_batch
 from panmun.vectors.parameters import BY_NAME, VECTORS, Parameter
 
 #: the parameters fitted on the record: speeds, bases, the interaction matrix W, the drivers'
@@ -152,11 +152,11 @@ class Problem:
         return mean_field(Setup(initial, self.setup.drivers, self.setup.interventions), params, len(zs))
 
     def paths_reference(self, zs: np.ndarray) -> np.ndarray:
-        """The same trajectories by the model's own runner (:func:`panmun.vectors.model._run`)."""
+        """The same trajectories by the model's own runner (:func:`panmun.vectors.model.run_batch`)."""
         zs = np.atleast_2d(zs)
         params, trust0 = self.params(self.values(zs))
         initial = (*self.setup.initial[:3], trust0)
-        out = _run(Setup(initial, self.setup.drivers, self.setup.interventions), params, len(zs), None)
+        out = run_batch(Setup(initial, self.setup.drivers, self.setup.interventions), params, len(zs), None)
         assert out is not None
         return out
 

@@ -111,7 +111,7 @@ class Setup:
     axis, if any, gives each run of an ensemble its own drivers (one value per run).
     """
 
-    initial: tuple[float, float, float, float]
+    initial: tuple[float | np.ndarray, ...]     # (D, P, A, T); an array gives each run its own value
     drivers: np.ndarray
     interventions: tuple[Intervention, ...] = ()
     dt: float = 1.0
@@ -382,7 +382,8 @@ def _jumps(S: np.ndarray, lam: np.ndarray, p: Params, dt: float, shocks: _Shocks
     hit = np.flatnonzero(n_b)
     if hit.size:
         eta = p["breakthrough_effect"]
-        keep = _factor(1 - (eta if np.ndim(eta) == 0 else eta[hit]), n_b[hit])
+        # a parameter is one value, or one per run in a vectorised batch (Params types it float)
+        keep = _factor(1 - (eta if np.ndim(eta) == 0 else eta[hit]), n_b[hit])  # type: ignore[index]
         S[:, hit] = 1 - (1 - S[:, hit]) * keep
 
 
@@ -417,7 +418,7 @@ def _months(setup: Setup, p: Params, n: int, rng: np.random.Generator | None) ->
         yield S
 
 
-def _run(setup: Setup, p: Params, n: int, rng: np.random.Generator | None,
+def run_batch(setup: Setup, p: Params, n: int, rng: np.random.Generator | None,
          record: bool = True) -> np.ndarray | None:
     """Run ``n`` runs together; the trajectories, shape (horizon + 1, 4, n), if ``record``."""
     out = np.empty((setup.horizon + 1, 4, n)) if record else None
@@ -430,7 +431,7 @@ def _run(setup: Setup, p: Params, n: int, rng: np.random.Generator | None,
 def simulate(setup: Setup, params: Params | None = None) -> np.ndarray:
     """The deterministic (mean-field) trajectory: shape (horizon + 1, 4), columns :data:`STOCKS`."""
     p = full_parameters(params)
-    traj = _run(setup, p, 1, None)
+    traj = run_batch(setup, p, 1, None)
     assert traj is not None
     return traj[:, :, 0]
 

@@ -360,14 +360,15 @@ def fit_table(post: Posterior, problem: Problem) -> pd.DataFrame:
 
 
 def record_posterior(store, quick: bool = False, seed: int = 0, cache: bool = True,
-                     start: str | None = None, end: str | None = None, steps: int | None = None,
+                     since: str | None = None, until: str | None = None, steps: int | None = None,
                      walkers: int | None = None,
                      progress: Callable[[float], None] | None = None) -> tuple[Posterior, Problem]:
-    """The posterior on the record in ``store`` (default: 1991-01 to the latest month) and its
-    problem (:func:`history_posterior` of :func:`panmun.vectors.history.observed_history`)."""
+    """The posterior on the record in ``store`` from month ``since`` to month ``until``
+    (``YYYY-MM``; default: 1991-01 to the latest month) and its problem
+    (:func:`history_posterior` of :func:`panmun.vectors.history.observed_history`)."""
     from panmun.vectors.history import observed_history
 
-    history = observed_history(store, start, end, environment=False)
+    history = observed_history(store, since, until, environment=False)
     return history_posterior(history, quick, seed, cache, steps, walkers, progress)
 
 
@@ -384,8 +385,9 @@ def history_posterior(history, quick: bool = False, seed: int = 0, cache: bool =
         settings.update(steps=steps, burn=steps // 2)
     if walkers is not None:
         settings["walkers"] = walkers
-    post = sample(problem, seed=seed, start=str(history.months[0]), end=str(history.months[-1]),
-                  cache=cache, progress=progress, **settings)
+    post = sample(problem, walkers=settings["walkers"], steps=settings["steps"], burn=settings["burn"],
+                  seed=seed, start=str(history.months[0]), end=str(history.months[-1]),
+                  cache=cache, progress=progress)
     return post, problem
 
 

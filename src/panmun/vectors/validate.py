@@ -148,7 +148,8 @@ def fit_many(problems: list[Problem], start: dict[str, float], maxiter: int = MA
 
     def one(b: int) -> None:
         try:
-            sol = minimize(lambda z: batcher.call(b, z), z0, jac=True, method="L-BFGS-B",
+            # scipy-stubs finds no overload for an untyped (value, gradient) callable with jac=True
+            sol = minimize(lambda z: batcher.call(b, z), z0, jac=True, method="L-BFGS-B",  # type: ignore[call-overload]
                            bounds=[(0.0, 1.0)] * p, options={"maxiter": maxiter, "ftol": 1e-10, "gtol": 1e-6})
             modes[b] = np.clip(sol.x, 0.0, 1.0)
         finally:
@@ -296,7 +297,7 @@ def interactions_from(history, posterior, predictions: dict[str, np.ndarray]) ->
     per_cycle = sc[sc["cycle"] != "all"]
     pooled = sc[sc["cycle"] == "all"].iloc[0]
     rows = []
-    tests = [(w, PULL[w], f"only-{w}", (w,)) for w in W_NAMES]
+    tests: list[tuple[str, str, str, tuple[str, ...]]] = [(w, PULL[w], f"only-{w}", (w,)) for w in W_NAMES]
     tests.append(("trust link", "steps and reversals -> trust -> every vector", "trust-only", TRUST_LINK))
     tests.append(("all couplings", "W and the trust link together", "coupled", (*W_NAMES, *TRUST_LINK)))
     for name, pull, variant, params in tests:

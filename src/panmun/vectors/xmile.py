@@ -57,8 +57,8 @@ class _Var:
     ypts: tuple[float, ...] = ()
 
 
-def _num(value: float) -> str:
-    """A float written so that it reads back exactly (shortest round-trip repr)."""
+def _num(value: float | np.ndarray) -> str:
+    """A float (or a one-value array) written so that it reads back exactly (shortest round-trip repr)."""
     x = float(value)
     if not math.isfinite(x):
         raise ValueError(f"cannot write {value!r} to XMILE")

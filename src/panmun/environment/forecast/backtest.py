@@ -271,6 +271,12 @@ class BacktestResult:
     cns_file: str
     settings: ForecastSettings = field(default_factory=ForecastSettings)
 
+    def __repr__(self) -> str:
+        brier = self.scores.set_index("model")["brier"]
+        return (f"BacktestResult({self.target}, {self.start}..{self.end}: {self.n_months} months, "
+                f"{self.n_positive} with the event; chosen {self.chosen} Brier {brier[self.chosen]:.4f}, "
+                f"best baseline {self.best_baseline} {brier[self.best_baseline]:.4f})")
+
     def as_dict(self) -> dict:
         """The result as plain data (the CLI's JSON)."""
         scores = self.scores.set_index("model")
@@ -314,7 +320,7 @@ def evaluation_range(series: TargetSeries, start: str | int | None,
     return s - first, e - first
 
 
-def _segments(forecasts: pd.DataFrame, models: list[str]) -> pd.DataFrame:
+def segment_scores(forecasts: pd.DataFrame, models: list[str]) -> pd.DataFrame:
     rows = []
     for coverage, grp in forecasts.groupby("coverage", sort=False):
         y = grp["y"].to_numpy(float)
@@ -367,7 +373,7 @@ def run_backtest(data: ForecastData, start: str | int | None = None, end: str | 
         target=data.series.target, start=months["month"].iloc[0], end=months["month"].iloc[-1],
         n_months=len(forecasts), n_positive=int(forecasts["y"].sum()), scores=scores,
         best_baseline=best, chosen=chosen, forecasts=forecasts, reliability=reliability,
-        segments=_segments(forecasts, models), count_scores=count_scores,
+        segments=segment_scores(forecasts, models), count_scores=count_scores,
         count_best_baseline=best_count, chosen_count=settings.chosen_count, count_means=count_means,
         horizon_scores=score_horizons(paths, data.y, first, last, months["month"], settings),
         periods=period_scores(forecasts, paths.counts, models), track=track,

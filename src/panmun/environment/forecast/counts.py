@@ -43,12 +43,14 @@ def gamma_poisson_pmf(s: np.ndarray, n: np.ndarray) -> np.ndarray:
     counts ``s`` over ``n`` weighted months (arrays, one row each; see the module docstring)."""
     a = np.asarray(s, dtype=float)[:, None] + 0.5
     n = np.maximum(np.asarray(n, dtype=float), 1e-9)[:, None]
-    return lump_tail(nbinom.pmf(SUPPORT[None, :], a, n / (n + 1)))
+    # scipy-stubs types pmf as float | ndarray; it is an array for array arguments
+    return lump_tail(nbinom.pmf(SUPPORT[None, :], a, n / (n + 1)))  # type: ignore[arg-type]
 
 
 def poisson_pmf(rate: np.ndarray) -> np.ndarray:
     """Poisson P(d), d = 0..D, for each rate (launch days per month)."""
-    return lump_tail(poisson.pmf(SUPPORT[None, :], np.asarray(rate, dtype=float)[:, None]))
+    # scipy-stubs types pmf as float | ndarray; it is an array for array arguments
+    return lump_tail(poisson.pmf(SUPPORT[None, :], np.asarray(rate, dtype=float)[:, None]))  # type: ignore[arg-type]
 
 
 def crps(pmf: np.ndarray, counts: np.ndarray) -> np.ndarray:

@@ -23,6 +23,7 @@ import pandas as pd
 
 from panmun.environment.forecast import baselines, dynamic, regime, stacking
 from panmun.environment.forecast.counts import gamma_poisson_pmf
+from panmun.environment.forecast.dynamic import LevelPaths
 from panmun.environment.forecast.models import (
     COUNT_MODELS,
     HORIZON_MODELS,
@@ -51,8 +52,8 @@ class Paths:
     choices: pd.DataFrame                # per position: moving-average k, ewma λ, E[q] ...
     coefficients: pd.DataFrame           # every logistic fit's coefficients
     fits: dict[str, LogisticFit]         # the logistic fits at the last position
-    dynamic: dynamic.LevelPaths
-    dynamic_count: dynamic.LevelPaths
+    dynamic: LevelPaths
+    dynamic_count: LevelPaths
     regime: regime.RegimePaths
 
 
@@ -72,7 +73,8 @@ def _logistic_paths(y: np.ndarray, table: pd.DataFrame, positions: np.ndarray,
                     ) -> tuple[dict[str, np.ndarray], pd.DataFrame, dict[str, LogisticFit]]:
     """Each logistic model refitted at every position on the window before it."""
     out = {name: np.empty(len(positions)) for name in sets}
-    coefs, fits = [], {}
+    coefs: list[tuple[object, ...]] = []     # (model, position, feature, coefficient, degenerate)
+    fits: dict[str, LogisticFit] = {}
     matrices = {name: table[list(cols)].to_numpy(float) for name, cols in sets.items()}
     for i, t in enumerate(positions):
         lo = 0 if settings.window is None else max(0, t - settings.window)

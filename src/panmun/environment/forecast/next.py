@@ -63,6 +63,11 @@ class NextForecast:
     intercept: float             # logistic β₀ (log-odds)
     settings: ForecastSettings
 
+    def __repr__(self) -> str:
+        h = self.headline()
+        return (f"NextForecast({self.target} in {self.month} by {self.chosen}: {h['probability']:.2f} "
+                f"[{h['lo']:.2f}, {h['hi']:.2f}]; data through {self.data_through})")
+
     def headline(self) -> dict:
         """The chosen models' forecast: probability with interval, expected launch days with
         intervals, and the h-month probabilities."""
@@ -93,12 +98,12 @@ class NextForecast:
 
 
 def _beta_interval(k: float, n: float) -> tuple[float, float]:
-    lo, hi = beta.ppf([0.05, 0.95], k + 0.5, n - k + 0.5)
+    lo, hi = beta.ppf([0.05, 0.95], k + 0.5, n - k + 0.5)  # type: ignore[misc]  # 2 values (scipy-stubs)
     return float(lo), float(hi)
 
 
 def _rate_interval(s: float, n: float) -> tuple[float, float]:
-    lo, hi = gamma.ppf([0.05, 0.95], s + 0.5, scale=1 / max(n, 1e-9))
+    lo, hi = gamma.ppf([0.05, 0.95], s + 0.5, scale=1 / max(n, 1e-9))  # type: ignore[misc]  # (as above)
     return float(lo), float(hi)
 
 
@@ -114,7 +119,7 @@ def _sums(x: np.ndarray, choice: str, label: float, window: int | None) -> tuple
 
 
 def _logistic_intervals(data: ForecastData, settings: ForecastSettings
-                        ) -> tuple[dict[str, tuple[float, float]], pd.DataFrame, float]:
+                        ) -> tuple[dict[str, tuple[float, ...]], pd.DataFrame, float]:
     """Bootstrap intervals of the logistic models, and the ``logistic`` model's contributions."""
     y, days = data.y.astype(int), data.days
     n = len(y)
@@ -145,7 +150,7 @@ def predict_next(data: ForecastData, settings: ForecastSettings | None = None) -
     window = settings.window
     rng = np.random.default_rng(settings.seed)
 
-    intervals: dict[str, tuple[float, float]] = {"persistence": (np.nan, np.nan)}
+    intervals: dict[str, tuple[float, ...]] = {"persistence": (np.nan, np.nan)}    # (5 %, 95 %)
     labels = {"climatology": 0.0, "moving-average": choice["moving_average_k"], "ewma": choice["ewma_decay"]}
     for name, label in labels.items():
         intervals[name] = _beta_interval(*_sums(y, name, label, window))
@@ -188,7 +193,7 @@ def _launch_days(paths, days: np.ndarray, settings: ForecastSettings,
     expectation, and the 90% predictive interval of the count."""
     n = len(days)
     choice = paths.choices.iloc[-1]
-    rate_iv: dict[str, tuple[float, float]] = {}
+    rate_iv: dict[str, tuple[float, ...]] = {}    # (5 %, 95 %)
     labels = {"climatology": 0.0, "moving-average": choice["count_moving_average_k"],
               "ewma": choice["count_ewma_decay"]}
     for name, label in labels.items():

@@ -31,10 +31,10 @@ import pandas as pd
 from panmun.environment.forecast.backtest import (
     BacktestResult,
     ForecastData,
-    _segments,
     evaluation_range,
     period_scores,
     score_binary,
+    segment_scores,
     track_record,
 )
 from panmun.environment.forecast.baselines import horizon_outcome, trailing_sums
@@ -103,7 +103,7 @@ def run_nuclear_backtest(data: ForecastData, store: Store, until: dt.date,
         target="nuclear-test-12m", start=months["month"].iloc[0], end=months["month"].iloc[-1],
         n_months=len(forecasts), n_positive=int(forecasts["y"].sum()), scores=scores, best_baseline=best,
         chosen="climatology", forecasts=forecasts, reliability=reliability,
-        segments=_segments(forecasts, models),
+        segments=segment_scores(forecasts, models),
         count_scores=pd.DataFrame(columns=["model"]), count_best_baseline="", chosen_count="",
         count_means=empty, horizon_scores=empty, periods=period_scores(forecasts, {}, models, NUCLEAR_MODELS),
         track=track, weights=pd.DataFrame(columns=["kind", "model", "weight"]),

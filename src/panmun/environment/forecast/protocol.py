@@ -127,6 +127,7 @@ def select(store: Store, data: Path | str | None = None, data_format: str = "cns
                            "score": "brier", "value": v})
         if best is None or scores[chosen] < best[0]:
             best = (scores[chosen], settings)
+    assert best is not None     # WINDOWS is not empty
     return Selection(best[1], pd.DataFrame(trials))
 
 

@@ -63,7 +63,8 @@ def initial_params(days: np.ndarray, k: int) -> HmmParams:
 
 def emissions(days: np.ndarray, rates: np.ndarray) -> np.ndarray:
     """Poisson(d_t; λ_k), months × states."""
-    return poisson.pmf(np.asarray(days)[:, None], np.asarray(rates)[None, :])
+    # scipy-stubs types pmf as float | ndarray; it is an array for array arguments
+    return poisson.pmf(np.asarray(days)[:, None], np.asarray(rates)[None, :])  # type: ignore[return-value]
 
 
 def forward(days: np.ndarray, params: HmmParams) -> tuple[np.ndarray, np.ndarray, float]:
@@ -124,6 +125,9 @@ def fit_hmm(days: np.ndarray, k: int, init: HmmParams | None = None, max_iter: i
             break
         previous = loglik
     order = np.argsort(params.rates)
+    # each E-step sets the counts (fit_hmm iterates at least once)
+    assert params.trans_counts is not None and params.state_months is not None
+    assert params.state_days is not None
     return HmmParams(params.start[order], params.trans[np.ix_(order, order)], params.rates[order],
                      params.trans_counts[np.ix_(order, order)], params.state_months[order],
                      params.state_days[order])
@@ -137,7 +141,7 @@ def launch_probability(predicted: np.ndarray, rates: np.ndarray) -> np.ndarray:
 def mixture_pmf(predicted: np.ndarray, rates: np.ndarray) -> np.ndarray:
     """Σ_k π_t(k) Poisson(d; λ_k), d = 0..D, per row of ``predicted``."""
     pmf = poisson.pmf(SUPPORT[:, None], np.asarray(rates)[None, :])      # (D + 1) × K
-    return lump_tail(np.atleast_2d(predicted) @ pmf.T)
+    return lump_tail(np.atleast_2d(predicted) @ pmf.T)  # type: ignore[union-attr]  # an array (scipy-stubs)
 
 
 def horizon_probability(predicted: np.ndarray, params: HmmParams, h: int) -> np.ndarray:
@@ -159,7 +163,7 @@ class RegimePaths:
     rates: np.ndarray                # (n + 1 − lo) × K: the rates in force at each position
     fits: dict[int, HmmParams]
 
-    def params_at(self, t: int) -> HmmParams:
+    def params_at(self, t: int | np.integer) -> HmmParams:
         """The fit in force at position t (the last fit at or before it)."""
         return self.fits[max(r for r in self.fits if r <= t)]
 
@@ -197,6 +201,9 @@ def probability_draws(filtered_last: np.ndarray, params: HmmParams, draws: int,
     """P(launch next month) under ``draws`` parameter draws (module docstring), the last
     filtered state φ held fixed."""
     k = len(params.rates)
+    # params is a fit of fit_hmm, which sets the counts
+    assert params.trans_counts is not None and params.state_months is not None
+    assert params.state_days is not None
     rates = rng.gamma(params.state_days + 0.5, 1 / (params.state_months + 1), size=(draws, k))
     rows = np.stack([rng.dirichlet(params.trans_counts[j] + 0.5, size=draws) for j in range(k)], axis=1)
     predicted = np.einsum("j,djk->dk", filtered_last, rows)

@@ -44,6 +44,7 @@ import csv
 import datetime as dt
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,7 +107,7 @@ class CnsLaunches:
 LAUNCH_FORMATS: tuple[str, ...] = ("cns-missiles", "csv")
 
 
-def _launch_frame(rows: list[tuple[int, dt.date | None, bool]]) -> pd.DataFrame:
+def _launch_frame(rows: Sequence[tuple[int, dt.date | None, bool]]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=["mi", "day", "ballistic"])
     frame["day"] = pd.to_datetime(frame["day"])
     return frame.astype({"mi": "int64", "ballistic": bool})
@@ -120,6 +121,7 @@ def read_cns_launches(path: Path | str | None = None, data_format: str = "cns-mi
     line when the file is not in the layout or a row cannot be read.
     """
     if data_format == "csv":
+        assert path is not None     # the plain layout has no shipped copy: its callers name the file
         return read_plain_launches(path)
     if data_format != "cns-missiles":
         raise InputError(f"--data-format {data_format!r} is not supported; use one of: "
