@@ -80,5 +80,9 @@ def test_results_say_what_they_are_in_one_line(store):
     forecast = panmun.environment.next_month(store)
     assert repr(forecast).startswith(f"NextForecast(missile-launch in {forecast.month} "
                                      f"by {forecast.chosen}: ")
-    for result in (card, evidence, calibration, forecast):
-        assert "\n" not in repr(result) and len(repr(result)) < 200
+    kb = panmun.load_kb()
+    assert repr(kb) == (f"KnowledgeBase({kb.root!r}: {len(kb.agreements)} agreements, "
+                        f"{kb.counts()['provisions']} provisions, {len(kb.events)} events, "
+                        f"{len(kb.files)} files, digest {kb.digest[:12]})")
+    for result in (card, evidence, calibration, forecast, kb):
+        assert "\n" not in repr(result) and len(repr(result).replace(repr(kb.root), "")) < 200

@@ -10,6 +10,7 @@ import json
 import pytest
 
 import panmun
+from panmun.months import month_index, month_label
 from panmun.roadmap import acceptability as A
 from panmun.roadmap.catalogue import load_catalogue
 from panmun.roadmap.ranking import dated_inputs
@@ -166,9 +167,9 @@ def test_default_start_is_the_month_after_the_record(kb):
     end = A.record_end(kb)
     assert end == max([e.date for e, _ in kb.events] + [c.date for _, c, _ in kb.changes]
                       + [p.date for p, _ in kb.positions] + [c.date for c, _ in kb.codings])
-    assert A.default_start(kb) == A.month_after(end)
-    assert A.month_after(dt.date(2026, 12, 31)) == "2027-01"
-    assert dated_inputs(None, 24, None, kb=kb).constraints.start == A.month_after(end)
+    assert A.default_start(kb) == month_label(month_index(end) + 1)
+    assert month_label(month_index(dt.date(2026, 12, 31)) + 1) == "2027-01"
+    assert dated_inputs(None, 24, None, kb=kb).constraints.start == month_label(month_index(end) + 1)
 
 
 # ---------------------------------------------------------------------------- the commands

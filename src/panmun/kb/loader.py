@@ -93,6 +93,11 @@ class KnowledgeBase:
     docs: list = field(default_factory=list)              # documentation files seen, not loaded
     digest: str = ""                                      # sha256 over the data files' bytes
 
+    def __repr__(self) -> str:
+        counts = self.counts()
+        return (f"KnowledgeBase({self.root!r}: {counts['agreements']} agreements, {counts['provisions']} "
+                f"provisions, {counts['events']} events, {len(self.files)} files, digest {self.digest[:12]})")
+
     def provision_ids(self) -> set[str]:
         return {a.provision_id(p.article) for a in self.agreements.values() for p in a.provisions}
 

@@ -10,7 +10,7 @@ folder or an http(s) address. Before anything is written it is checked completel
    keys: :mod:`.tableschema`);
 4. the records rebuilt from the tables (agreements with their provisions, implementation
    changes, events, actors, positions) against the knowledge base's own schemas and
-   cross-checks (:func:`panmun.kb.validate.check`), together with the installed rules,
+   cross-checks (:func:`panmun.kb.checks.check`), together with the installed rules,
    measures, issues, codings, capabilities, steps and publisher registry that the analyses
    will read beside them;
 5. the store: analysts' status changes and overlays must still find the provisions they name,
@@ -424,9 +424,7 @@ def load_release(store: Store, release: Release, *, allow_older: bool = False, w
 
     # the loader's own mapping of records to rows and its replacement of an origin, run inside
     # this transaction so that the release, its audit row and its kb_releases row go in together
-    from panmun.store.load import BUILTIN_ORIGIN, ensure_builtin
-    from panmun.store.load import record_frames as _frames
-    from panmun.store.load import replace_origin as _replace
+    from panmun.store.load import BUILTIN_ORIGIN, ensure_builtin, record_frames, replace_origin
 
     ensure_builtin(store)
     previous, loaded_digest = current_release(store)
@@ -442,14 +440,14 @@ def load_release(store: Store, release: Release, *, allow_older: bool = False, w
     _raise(_store_problems(store, kb))
     who = who or getpass.getuser()
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    frames = _frames(kb, BUILTIN_ORIGIN)
+    frames = record_frames(kb, BUILTIN_ORIGIN)
     counts = {k: len(v) for k, v in frames.items()}
     what = {"version": release.version, "record_through": release.record_through, "digest": release.digest,
             "kb_digest": release.kb_digest, "previous_record_through": previous, "counts": counts}
     try:
         with store.transaction() as con:
             path = f"release {release.version} ({release.record_through}) from {release.source}"
-            _replace(con, frames, BUILTIN_ORIGIN, who, path, folder_digest(builtin_root()), now)
+            replace_origin(con, frames, BUILTIN_ORIGIN, who, path, folder_digest(builtin_root()), now)
             load_id = con.execute("SELECT max(id) FROM loads WHERE origin = ?",
                                   [BUILTIN_ORIGIN]).fetchall()[0][0]
             con.execute("""INSERT INTO kb_releases (loaded_at, version, record_through, digest, kb_digest,
