@@ -134,3 +134,25 @@ def test_the_how_to_examples_are_accepted_by_panmun():
     plan = read_plan(EXAMPLES / "my-plan.yaml", load_catalogue())
     assert len(plan.items) == 4
     validate_path(EXAMPLES / "my-overlay")   # raises ValidationError on any problem
+
+
+def test_the_reference_pages_name_every_variable_migration_and_exit_status():
+    """The hand-written reference pages cannot fall behind the code: every ``PANMUN_*``
+    variable the package reads, every store migration and every error class's exit status
+    is on its page."""
+    import panmun
+    from panmun import errors
+    from panmun.store.migrations import LATEST, MIGRATIONS
+
+    src = Path(panmun.__file__).parent
+    read = {m for path in src.rglob("*.py") for m in re.findall(r"PANMUN_[A-Z_]+", path.read_text("utf-8"))}
+    variables = (DOCS / "reference" / "environment-variables.md").read_text("utf-8")
+    assert not [v for v in sorted(read) if f"`{v}`" not in variables], "undocumented variables"
+    store = (DOCS / "reference" / "store.md").read_text("utf-8")
+    for migration in MIGRATIONS:
+        assert f"| {migration.version} | {migration.name} |" in store, migration.version
+    assert f"## Tables (schema version {LATEST})" in store
+    exits = (DOCS / "reference" / "exit-codes.md").read_text("utf-8")
+    for error in (errors.PanmunError, errors.ValidationError, errors.StoreError, errors.NotFoundError,
+                  errors.InputError):
+        assert re.search(rf"^\| {error.exit_code} \|.*`{error.__name__}`", exits, re.M), error.__name__

@@ -741,3 +741,14 @@ def test_every_answer_has_the_security_headers(app):
         assert not missing, (what, r.status_code, missing)
         if r.status_code >= 400 and what not in ("page",):
             assert set(r.json()) == {"error"}, what
+
+
+def test_a_csrf_form_field_that_is_a_file_is_a_wrong_token_not_a_server_error(app):
+    """The CSRF token may come as the form field ``csrf``; a file sent under that name is no
+    token: 403, like any wrong token, and never a 500."""
+    c = client(app, "10.6.1.1")
+    csrf = sign_in(c)
+    r = c.post("/api/tokens", files={"csrf": ("token.txt", csrf.encode(), "text/plain")})
+    assert r.status_code == 403 and r.json()["error"]["code"] == "csrf", r.text
+    r = c.post("/api/tokens", data={"csrf": csrf, "label": "form"})
+    assert r.status_code != 403, r.text

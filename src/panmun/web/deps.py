@@ -90,9 +90,12 @@ def require(role: str, session_only: bool = False):
             sent = request.headers.get(CSRF_HEADER)
             if sent is None and request.headers.get("content-type", "").startswith(
                     ("application/x-www-form-urlencoded", "multipart/form-data")):
-                # starlette: a form field is text or an uploaded file; a file named csrf would fail at
-                # .encode() below (a 500, not a 403): a known gap, kept as it is
-                sent = (await request.form()).get("csrf")  # type: ignore[assignment]
+                # starlette: a form field is text or an uploaded file; only text can be the token
+                form = await request.form()
+                field = form.get("csrf")
+                sent = field if isinstance(field, str) else None
+                if sent is None:   # refused below: free the files the form spooled
+                    await form.close()
             if not sent or not request.state.csrf or not hmac.compare_digest(sent.encode(),
                                                                              request.state.csrf.encode()):
                 raise ApiError(403, "missing or wrong CSRF token", "csrf",
