@@ -105,6 +105,14 @@ def test_events_list_json_and_filters(cli, db_path):
     assert all("PRK" in (r["actor1"], r["actor2"]) for r in rows)
     for row in rows:
         assert {"date", "actor1", "cameo", "goldstein", "plover", "summary", "source_url"} <= set(row)
+    # the names the rest of panmun uses; --from, --to and --type stay as the older names
+    assert _json(cli("events", "list", "--since", "2018-01-01", "--until", "2018-12-31", "--actor", "PRK",
+                     "-f", "json")) == rows
+    summits = _json(cli("events", "list", "--since", "2018-01-01", "--until", "2018-12-31",
+                        "--kind", "summit", "-f", "json"))
+    assert summits and summits == _json(cli("events", "list", "--from", "2018-01-01", "--to", "2018-12-31",
+                                            "--type", "summit", "-f", "json"))
+    assert all(r["type"] == "summit" for r in summits)
 
 
 def test_kb_load_json(cli, db_path):
@@ -117,7 +125,7 @@ def test_kb_load_json(cli, db_path):
     (("agreements", "history", "cma-2018/9.9"), 4, "no provision 'cma-2018/9.9'"),
     (("agreements", "scorecard", "--at", "2019-02-30"), 2, "not a valid date"),
     (("agreements", "scorecard", "--by", "month"), 2, "month"),
-    (("events", "list", "--since", "2019"), 2, "No such option"),
+    (("events", "list", "--after", "2019"), 2, "No such option"),
     (("agreements", "list", "--format", "xml"), 2, "xml"),
 ])
 def test_errors_exit_with_their_code_and_say_what_to_do(cli, db_path, args, code, words):
