@@ -1,7 +1,8 @@
 """Wall time of the quick local test run, ``pytest -m "not slow"``, against its target.
 
 A contributor's quick run should finish in under 2 minutes on the 2-core machine (the full
-suite, with the browser, the briefing and every command's contract, is CI's job). This
+suite, with the browser, the briefing and every command's contract, is CI's job). The run
+uses the project's pytest settings (pyproject.toml: one worker per core, at most 4). This
 script runs the quick selection ``--repeat`` times in a fresh process each (the first run
 also warms the interpreter's and the libraries' file caches, so it is reported but not
 counted when there are several), and prints the number of tests, each run's wall time, the
@@ -27,8 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def run_once() -> tuple[float, str]:
     """One quick run: its wall time (s) and pytest's summary line."""
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not slow",
-               "--durations=0", "-o", "addopts=--strict-markers"]
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not slow"]
     start = time.perf_counter()
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     seconds = time.perf_counter() - start
